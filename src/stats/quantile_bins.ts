@@ -1,0 +1,63 @@
+// Reference-quantile binning shared by PSI, Jensen–Shannon on numerical columns and the streaming
+// summaries. Definition (mirrored by scripts/gen_drift_vectors.py):
+//   - quantile q of a sorted sample s (n values) is numpy's default 'linear' rule: position (n-1)·q,
+//     s[lo] + (s[lo+1] - s[lo]) · frac; the position is computed as ((n-1)·j)/B so that the edges for
+//     B bins are exactly a subset of the edges for any multiple of B bins;
+//   - edges are the interior quantiles j/B, j = 1..B-1, with duplicates dropped (ties);
+//   - bin k holds e[k-1] <= x < e[k]; the first bin is (-inf, e[0]) and the last [e[last], +inf), so
+//     every finite value falls in exactly one bin (numpy: searchsorted(edges, x, side='right')).
+
+export function quantileSorted(sorted: ArrayLike<number>, j: number, bins: number): number {
+  const n = sorted.length;
+  const pos = ((n - 1) * j) / bins;
+  const lo = Math.floor(pos);
+  const frac = pos - lo;
+  if (lo + 1 >= n) return sorted[n - 1];
+  return sorted[lo] + (sorted[lo + 1] - sorted[lo]) * frac;
+}
+
+/** Strictly increasing interior quantile edges of an ascending, finite, non-empty sample. */
+export function quantileEdges(sorted: ArrayLike<number>, bins: number): number[] {
+  if (sorted.length === 0) throw new RangeError('quantileEdges: empty sample');
+  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`quantileEdges: bins must be a positive integer, got ${bins}`);
+  const edges: number[] = [];
+  for (let j = 1; j < bins; j++) {
+    const e = quantileSorted(sorted, j, bins);
+    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
+  }
+  return edges;
+}
+
+/** Index of the bin holding x: the number of edges <= x (binary search). */
+export function binIndex(edges: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edges[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Counts per bin (edges.length + 1 bins) of the finite values; non-finite values are skipped. */
+export function binCounts(values: ArrayLike<number>, edges: ArrayLike<number>): Float64Array {
+  const counts = new Float64Array(edges.length + 1);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (Number.isFinite(x)) counts[binIndex(edges, x)]++;
+  }
+  return counts;
+}
+
+/** Counts per bin of an ascending sample, in one linear pass. */
+export function binCountsSorted(sorted: ArrayLike<number>, edges: ArrayLike<number>): Float64Array {
+  const counts = new Float64Array(edges.length + 1);
+  let b = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const x = sorted[i];
+    while (b < edges.length && edges[b] <= x) b++;
+    counts[b]++;
+  }
+  return counts;
+}
