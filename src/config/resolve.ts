@@ -1,0 +1,118 @@
+// From YAML files to a configuration the service can build: merge, validate the top level and every
+// component against its factory's schema, check the pipelines' references. Every problem is reported,
+// each with its path and the line it came from.
+import type { z } from 'zod';
+import type { ComponentKind, Factory } from '../pipeline/component.js';
+import type { Registry } from '../pipeline/registry.js';
+import { mergeSources } from './merge.js';
+import { ConfigError, type ConfigProblem, joinPath, PATH_SEP, type SourceLocation } from './problems.js';
+import { topLevelSchema, type TopLevelConfig } from './schema.js';
+import { type ConfigSource, type Env, loadConfigFile } from './source.js';
+
+export interface ResolvedComponent {
+  id: string;
+  kind: ComponentKind;
+  type: string;
+  config: unknown;
+  factory: Factory;
+  /** receivers::otlp */
+  path: string;
+}
+
+export interface ResolvedConfig extends TopLevelConfig {
+  components: Map<string, ResolvedComponent>;
+  /** Where each path was written, for problems found later (preflight). */
+  locations: Map<string, SourceLocation>;
+}
+
+const SECTIONS: [keyof TopLevelConfig & ('receivers' | 'processors' | 'exporters'), ComponentKind][] = [
+  ['receivers', 'receiver'],
+  ['processors', 'processor'],
+  ['exporters', 'exporter'],
+];
+
+export function componentKey(kind: ComponentKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** The nearest written place for a path: the path itself, else its closest ancestor. */
+export function locate(locations: Map<string, SourceLocation>, path: string): SourceLocation | undefined {
+  let p = path;
+  for (;;) {
+    const loc = locations.get(p);
+    if (loc) return loc;
+    const i = p.lastIndexOf(PATH_SEP);
+    if (i < 0) return locations.get('');
+    p = p.slice(0, i);
+  }
+}
+
+export function zodProblems(error: z.ZodError, prefix: (string | number)[]): Omit<ConfigProblem, 'location'>[] {
+  const out: Omit<ConfigProblem, 'location'>[] = [];
+  for (const issue of error.issues) {
+    const base = [...prefix, ...(issue.path as (string | number)[])];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: joinPath([...base, key]), message: `unknown key "${key}"` });
+    } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // A union of "number or string" failing is best told as the first branch's complaint.
+      out.push({ path: joinPath(base), message: issue.message });
+    } else {
+      out.push({ path: joinPath(base), message: issue.message });
+    }
+  }
+  return out;
+}
+
+export function resolveSource(source: ConfigSource, registry: Registry): ResolvedConfig {
+  const problems: Omit<ConfigProblem, 'location'>[] = [...source.problems];
+  const top = topLevelSchema.safeParse(source.value ?? {});
+  if (!top.success) problems.push(...zodProblems(top.error, []));
+  const components = new Map<string, ResolvedComponent>();
+
+  if (top.success) {
+    const cfg = top.data;
+    for (const [section, kind] of SECTIONS) {
+      for (const [id, raw] of Object.entries(cfg[section])) {
+        const path = joinPath([section, id]);
+        const m = /^([a-z][a-z0-9_]*)(?:\/([A-Za-z0-9_.-]+))?$/.exec(id);
+        if (!m) {
+          problems.push({ path, message: `"${id}" is not a component id: use type or type/name (letters, digits, _ . -)` });
+          continue;
+        }
+        const factory = registry.get(kind, m[1]);
+        if (!factory) {
+          problems.push({ path, message: `unknown ${kind} type "${m[1]}" (known: ${registry.types(kind).join(', ')})` });
+          continue;
+        }
+        const parsed = factory.config.safeParse(raw ?? {});
+        if (!parsed.success) {
+          problems.push(...zodProblems(parsed.error, [section, id]));
+          continue;
+        }
+        components.set(componentKey(kind, id), { id, kind, type: m[1], config: parsed.data, factory, path });
+      }
+    }
+    for (const [name, p] of Object.entries(cfg.service.pipelines)) {
+      const refs: [ComponentKind, 'receivers' | 'processors' | 'exporters', string[]][] = [
+        ['receiver', 'receivers', p.receivers],
+        ['processor', 'processors', p.processors],
+        ['exporter', 'exporters', p.exporters],
+      ];
+      for (const [kind, section, ids] of refs) {
+        ids.forEach((id, i) => {
+          const path = joinPath(['service', 'pipelines', name, section, i]);
+          if (!(id in cfg[section])) problems.push({ path, message: `${kind} "${id}" is not defined under ${section}` });
+          if (ids.indexOf(id) !== i) problems.push({ path, message: `${kind} "${id}" is listed twice` });
+        });
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems.map((p) => ({ ...p, location: (p as ConfigProblem).location ?? locate(source.locations, p.path) })));
+  }
+  return { ...top.data!, components, locations: source.locations };
+}
+
+export function loadConfig(files: readonly string[], registry: Registry, env: Env = process.env): ResolvedConfig {
+  return resolveSource(mergeSources(files.map((f) => loadConfigFile(f, env))), registry);
+}

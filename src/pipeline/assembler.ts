@@ -1,0 +1,116 @@
+// Joins stage child spans to their prediction. The OTel SDK exports spans in the order they end, so a
+// prediction's children usually arrive one Export call before the prediction, sometimes after it.
+// Children that come first wait (bounded, with a TTL) and are attached when the prediction arrives;
+// children that come after are handed on as LateStage under the prediction's labels.
+// Time here is the queue row's receive time, so a replay after restart assembles exactly the same way.
+import type { ConsumerRecord, LateStage, PredictionRecord, StageRecord, WireRecord } from './records.js';
+
+export interface AssemblerOptions {
+  /** How long a child waits for its prediction, and a prediction for late children (ms). */
+  ttlMs: number;
+  /** Most entries held in each buffer; the oldest go first past it. */
+  maxEntries: number;
+}
+
+interface RootInfo {
+  id: string;
+  modelName: string;
+  modelVersion: string;
+  at: number;
+}
+
+interface AssemblerState {
+  waiting: [string, StageRecord[], number][];
+  roots: [string, RootInfo][];
+  expired: number;
+}
+
+export class Assembler {
+  /** children waiting for their prediction: key traceId/parentSpanId */
+  private waiting = new Map<string, { stages: StageRecord[]; at: number }>();
+  /** predictions already handed on: key traceId/spanId */
+  private roots = new Map<string, RootInfo>();
+  /** children whose prediction never came (dropped after the TTL) */
+  expired = 0;
+
+  constructor(private readonly opts: AssemblerOptions) {}
+
+  process(records: readonly WireRecord[], at: number, out: ConsumerRecord[] = []): ConsumerRecord[] {
+    this.expire(at);
+    for (const r of records) {
+      if (r.kind === 'stage') this.stage(r, at, out);
+      else if (r.kind === 'prediction') out.push(this.prediction(r, at));
+      else out.push(r);
+    }
+    return out;
+  }
+
+  private prediction(p: PredictionRecord, at: number): PredictionRecord {
+    const key = p.traceId + '/' + p.spanId;
+    const children = this.waiting.get(key);
+    let result = p;
+    if (children) {
+      this.waiting.delete(key);
+      const stages = { ...p.stages };
+      for (const c of children.stages) stages[c.stage] = (stages[c.stage] ?? 0) + c.seconds;
+      result = { ...p, stages };
+    }
+    this.roots.set(key, { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, at });
+    if (this.roots.size > this.opts.maxEntries) this.roots.delete(this.roots.keys().next().value!);
+    return result;
+  }
+
+  private stage(s: StageRecord, at: number, out: ConsumerRecord[]): void {
+    const key = s.traceId + '/' + s.parentSpanId;
+    const root = this.roots.get(key);
+    if (root) {
+      const late: LateStage = { kind: 'late_stage', predictionId: root.id, modelName: root.modelName, modelVersion: root.modelVersion, stage: s.stage, seconds: s.seconds };
+      out.push(late);
+      return;
+    }
+    const w = this.waiting.get(key);
+    if (w) w.stages.push(s);
+    else {
+      this.waiting.set(key, { stages: [s], at });
+      if (this.waiting.size > this.opts.maxEntries) {
+        const oldest = this.waiting.keys().next().value!;
+        this.expired += this.waiting.get(oldest)!.stages.length;
+        this.waiting.delete(oldest);
+      }
+    }
+  }
+
+  /** Maps keep insertion order, which is arrival order: expire from the front. */
+  private expire(now: number): void {
+    const limit = now - this.opts.ttlMs;
+    for (const [k, w] of this.waiting) {
+      if (w.at >= limit) break;
+      this.expired += w.stages.length;
+      this.waiting.delete(k);
+    }
+    for (const [k, r] of this.roots) {
+      if (r.at >= limit) break;
+      this.roots.delete(k);
+    }
+  }
+
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
+
+  snapshot(): AssemblerState {
+    return {
+      waiting: [...this.waiting].map(([k, w]) => [k, w.stages, w.at]),
+      roots: [...this.roots],
+      expired: this.expired,
+    };
+  }
+
+  restore(state: unknown): void {
+    const s = state as AssemblerState | undefined;
+    if (!s) return;
+    this.waiting = new Map(s.waiting.map(([k, stages, at]) => [k, { stages, at }]));
+    this.roots = new Map(s.roots);
+    this.expired = s.expired;
+  }
+}

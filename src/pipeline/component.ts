@@ -1,0 +1,106 @@
+// The one contract every component meets: a factory with a strict config schema (defaults, docs and
+// `validate` come from it) that creates a component with start() and shutdown().
+import type { Meter } from '@opentelemetry/api';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
+import type { z } from 'zod';
+import type { ConfigProblem } from '../config/problems.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { MetricStore } from '../telemetry/metric-store.js';
+import type { Db } from '../storage/database.js';
+import type { AdminRoutes } from '../admin/routes.js';
+import type { ConsumerRecord, WireRecord } from './records.js';
+
+export type ComponentKind = 'receiver' | 'processor' | 'exporter';
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface ComponentContext {
+  /** type[/name] */
+  id: string;
+  logger: Logger;
+  /** The agent's own telemetry (modelwatch_* metrics), on the one MeterProvider. */
+  meter(): Meter;
+  /** The agent's SQLite database, for components that keep tables of their own (history, pending labels). */
+  db: Db;
+  clock: Clock;
+  admin: AdminRoutes;
+  /** Directory for files a component writes (reports, archives). */
+  dataDir: string;
+}
+
+export interface Component {
+  start(): Promise<void>;
+  /** Stops taking work and flushes what it holds. */
+  shutdown(): Promise<void>;
+}
+
+/** Where receivers hand decoded batches: the durable queue. */
+export interface IntakeSink {
+  /**
+   * Commits a batch before the caller answers its client. Under pressure it waits a while for room
+   * (backpressure) and then refuses with a retry hint; it never drops silently.
+   */
+  append(records: readonly WireRecord[], items: number): Promise<AppendResult>;
+}
+export type AppendResult = { ok: true } | { ok: false; reason: 'queue_full' | 'storage_error'; retryAfterMs: number; message: string };
+
+export interface ReceiverContext extends ComponentContext {
+  sink: IntakeSink;
+  intake: IntakeTelemetry;
+}
+
+export interface IntakeTelemetry {
+  accepted(protocol: string, n: number): void;
+  refused(protocol: string, reason: string, n: number): void;
+}
+
+export interface ProcessorContext extends ComponentContext {
+  /** Model metrics this processor owns; checkpointed with its state. */
+  metrics: MetricStore;
+}
+
+export interface Processor extends Component {
+  /** Hot path: no I/O. Records come in queue order; `at` is the queue row's receive time (ms). */
+  consume(batch: readonly ConsumerRecord[], at: number): void;
+  /** State that reflects every record consumed so far; checkpointed with the queue position. */
+  snapshot(): unknown;
+  restore(state: unknown): void;
+}
+
+export interface ExporterContext extends ComponentContext {
+  /** The processors' model metrics, for metric readers. */
+  modelMetrics: MetricProducer;
+}
+
+export interface Exporter extends Component {
+  /** Metric exporters are readers on the one MeterProvider. */
+  metricReader?: MetricReader;
+  /**
+   * Record exporters get every record of their pipelines through their own queue cursor. Throwing means
+   * "not delivered": the same batch is offered again after a backoff. Must be idempotent.
+   */
+  exportRecords?(batch: readonly ConsumerRecord[]): Promise<void>;
+}
+
+interface FactoryBase<K extends ComponentKind, C> {
+  kind: K;
+  type: string;
+  description: string;
+  config: z.ZodType<C>;
+  /** Checks what would fail at start (ports, files, databases), for `modelwatch validate`. */
+  preflight?(config: C): Promise<Omit<ConfigProblem, 'location'>[]>;
+}
+
+export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {
+  create(config: C, ctx: ReceiverContext): Component;
+}
+export interface ProcessorFactory<C = any> extends FactoryBase<'processor', C> {
+  create(config: C, ctx: ProcessorContext): Processor;
+}
+export interface ExporterFactory<C = any> extends FactoryBase<'exporter', C> {
+  create(config: C, ctx: ExporterContext): Exporter;
+}
+export type Factory = ReceiverFactory | ProcessorFactory | ExporterFactory;

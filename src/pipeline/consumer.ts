@@ -1,0 +1,149 @@
+// A reader of the durable queue with its own position: the processor chain of a pipeline is one, each
+// record exporter is another. It assembles stage children onto predictions, delivers in queue order,
+// and checkpoints its position together with the state that reflects it.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Checkpoints } from '../storage/checkpoints.js';
+import type { Queue } from '../storage/queue.js';
+import type { Logger } from '../telemetry/logger.js';
+import { Assembler, type AssemblerOptions } from './assembler.js';
+import type { ConsumerRecord } from './records.js';
+
+export interface ConsumerOptions {
+  name: string;
+  queue: Queue;
+  checkpoints: Checkpoints;
+  /** Receiver ids whose rows this consumer takes; others are passed over. */
+  receivers: ReadonlySet<string>;
+  assembler: AssemblerOptions;
+  /** Delivers one batch. Throwing means "not delivered": retried after a backoff. */
+  deliver(batch: ConsumerRecord[], at: number): void | Promise<void>;
+  /** State to checkpoint with the position (besides the assembler's). */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
+  checkpointIntervalMs: number;
+  /** Queue rows read per delivery. */
+  rowsPerBatch: number;
+  logger: Logger;
+  onDeliveryError?(err: unknown): void;
+  onDelivered?(records: number): void;
+  /** Backoff between failed deliveries: doubles from min to max, and goes on forever. */
+  retry?: { minMs: number; maxMs: number };
+}
+
+interface Saved {
+  assembler: unknown;
+  state: unknown;
+}
+
+export class QueueConsumer {
+  readonly assembler: Assembler;
+  position = 0;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private lastCheckpoint = 0;
+  private dirty = false;
+  /** Set by stop(): a consumer stuck retrying gives up its batch (it stays in the queue) and exits. */
+  private stopNow = false;
+  private aborted = false;
+  /** Set while deliveries fail; cleared on the next success. */
+  lastError?: string;
+
+  constructor(private readonly opts: ConsumerOptions) {
+    this.assembler = new Assembler(opts.assembler);
+  }
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  restoreCheckpoint(): void {
+    const cp = this.opts.checkpoints.load(this.opts.name);
+    if (!cp) {
+      // A new consumer starts at the oldest row still held.
+      this.position = 0;
+      return;
+    }
+    this.position = cp.position;
+    const saved = cp.state as Saved | undefined;
+    this.assembler.restore(saved?.assembler);
+    this.opts.restore?.(saved?.state);
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Waits until the queue head is consumed or the deadline passes; then stops and checkpoints. */
+  async stop(drainMs: number): Promise<void> {
+    const deadline = Date.now() + drainMs;
+    while (this.running && this.position < this.opts.queue.headId && Date.now() < deadline && !this.lastError) await sleep(20);
+    this.running = false;
+    this.stopNow = true;
+    this.wake();
+    await this.loop;
+    this.checkpoint();
+  }
+
+  checkpoint(): void {
+    if (!this.dirty || this.aborted) return;
+    const saved: Saved = { assembler: this.assembler.snapshot(), state: this.opts.snapshot?.() };
+    this.opts.checkpoints.save(this.opts.name, this.position, saved);
+    this.lastCheckpoint = Date.now();
+    this.dirty = false;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.opts.retry?.minMs ?? 100;
+    while (this.running) {
+      const rows = this.opts.queue.read(this.position, this.opts.rowsPerBatch);
+      if (rows.length === 0) {
+        if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+          setTimeout(resolve, 200).unref();
+        });
+        this.wakeUp = undefined;
+        continue;
+      }
+      const batch: ConsumerRecord[] = [];
+      let at = 0;
+      for (const row of rows) {
+        if (!this.opts.receivers.has(row.receiver)) continue;
+        this.assembler.process(row.records, row.receivedMs, batch);
+        at = row.receivedMs;
+      }
+      // The assembled batch is offered again until it is delivered; the position moves only then.
+      while (batch.length > 0) {
+        try {
+          await this.opts.deliver(batch, at);
+          break;
+        } catch (err) {
+          this.lastError = (err as Error).message ?? String(err);
+          this.opts.onDeliveryError?.(err);
+          this.opts.logger.warn({ consumer: this.opts.name, err: this.lastError, retryInMs: backoff }, 'delivery failed; will retry');
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, this.opts.retry?.maxMs ?? 30_000);
+          if (!this.running && this.stopNow) {
+            // The assembler has moved past the checkpointed position: keep the last checkpoint as it is.
+            this.aborted = true;
+            return;
+          }
+        }
+      }
+      backoff = this.opts.retry?.minMs ?? 100;
+      this.lastError = undefined;
+      this.opts.onDelivered?.(batch.length);
+      this.position = rows[rows.length - 1].id;
+      this.dirty = true;
+      if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
+      // Let receivers' I/O in between batches on the one event loop.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}

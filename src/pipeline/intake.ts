@@ -1,0 +1,53 @@
+// Receivers hand batches here; a batch is committed to the queue before the client gets its answer.
+// When the queue is full, a call is first held back (consumers may free room) and refused with a retry
+// hint only when the wait runs out: the OTel JS gRPC exporter retries nothing, so holding back saves data.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Queue } from '../storage/queue.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { AppendResult, IntakeSink } from './component.js';
+import type { WireRecord } from './records.js';
+
+export interface IntakeOptions {
+  backpressureWaitMs: number;
+  /** Called after each commit, so consumers wake at once. */
+  onAppend: () => void;
+  logger: Logger;
+}
+
+export class QueueIntake {
+  private lastFullLog = 0;
+  constructor(private readonly queue: Queue, private readonly opts: IntakeOptions) {}
+
+  /** The sink one receiver writes through; rows are tagged with the receiver id for pipeline routing. */
+  sinkFor(receiverId: string): IntakeSink {
+    return { append: (records, items) => this.append(receiverId, records, items) };
+  }
+
+  private async append(receiver: string, records: readonly WireRecord[], items: number): Promise<AppendResult> {
+    if (records.length === 0) return { ok: true };
+    const payload = this.queue.encode(records);
+    if (payload.length > this.queue.capacityBytes) {
+      return { ok: false, reason: 'queue_full', retryAfterMs: 0, message: 'batch larger than the whole queue capacity (storage.max_bytes)' };
+    }
+    const deadline = Date.now() + this.opts.backpressureWaitMs;
+    while (!this.queue.hasRoomFor(payload.length)) {
+      if (Date.now() >= deadline) {
+        const now = Date.now();
+        if (now - this.lastFullLog > 10_000) {
+          this.lastFullLog = now;
+          this.opts.logger.warn({ usedBytes: this.queue.usedBytes, capacityBytes: this.queue.capacityBytes }, 'queue full: refusing data with a retryable status until consumers catch up');
+        }
+        return { ok: false, reason: 'queue_full', retryAfterMs: 5000, message: 'modelwatch queue is full; retry later' };
+      }
+      await sleep(25);
+    }
+    try {
+      this.queue.append(receiver, items, payload);
+    } catch (err) {
+      this.opts.logger.error({ err }, 'cannot write to the queue');
+      return { ok: false, reason: 'storage_error', retryAfterMs: 5000, message: `storage error: ${(err as Error).message}` };
+    }
+    this.opts.onAppend();
+    return { ok: true };
+  }
+}

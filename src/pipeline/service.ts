@@ -1,0 +1,251 @@
+// Builds the running agent from a resolved config: storage, exporters (first, so metric readers exist
+// before the MeterProvider), processors, queue consumers, receivers; starts them in that order and stops
+// them in reverse, so nothing is accepted that cannot be committed and nothing committed is left unread.
+import type { Meter } from '@opentelemetry/api';
+import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { dirname } from 'node:path';
+import { AdminRoutes } from '../admin/routes.js';
+import { AdminServer } from '../admin/server.js';
+import { componentKey, type ResolvedComponent, type ResolvedConfig } from '../config/resolve.js';
+import { parseEndpoint } from '../config/units.js';
+import { Checkpoints } from '../storage/checkpoints.js';
+import { openDatabase, type Db } from '../storage/database.js';
+import { Queue } from '../storage/queue.js';
+import { AgentMetrics } from '../telemetry/agent-metrics.js';
+import type { Logger } from '../telemetry/logger.js';
+import { MetricStore } from '../telemetry/metric-store.js';
+import { ModelMetricsProducer } from '../telemetry/producer.js';
+import { type Clock, type Component, type ComponentContext, type Exporter, type ExporterFactory, type Processor, type ProcessorFactory, type ReceiverFactory, systemClock } from './component.js';
+import { QueueConsumer } from './consumer.js';
+import { QueueIntake } from './intake.js';
+
+export interface ServiceOptions {
+  config: ResolvedConfig;
+  logger: Logger;
+  clock?: Clock;
+  version?: string;
+}
+
+const ASSEMBLER = { ttlMs: 30_000, maxEntries: 50_000 };
+const DRAIN_MS = 5_000;
+
+export class Service {
+  private db?: Db;
+  private queue?: Queue;
+  private checkpoints?: Checkpoints;
+  private meterProvider?: MeterProvider;
+  private agentMetrics?: AgentMetrics;
+  private readonly routes = new AdminRoutes();
+  private admin?: AdminServer;
+  private readonly exporters = new Map<string, Exporter>();
+  private readonly processors: { id: string; processor: Processor }[] = [];
+  private readonly receivers = new Map<string, Component>();
+  private readonly consumers: QueueConsumer[] = [];
+  private readonly stores: MetricStore[] = [];
+  private trimTimer?: NodeJS.Timeout;
+  private started = false;
+
+  constructor(private readonly opts: ServiceOptions) {}
+
+  get adminPort(): number | undefined {
+    return this.admin?.port;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.opts;
+    const clock = this.opts.clock ?? systemClock;
+    this.db = openDatabase(config.storage.path, { sync: config.storage.sync });
+    const db = this.db;
+    this.queue = new Queue(db, config.storage.max_bytes);
+    this.checkpoints = new Checkpoints(db);
+    const queue = this.queue;
+    const checkpoints = this.checkpoints;
+    const pipelines = Object.entries(config.service.pipelines);
+    const component = (kind: 'receiver' | 'processor' | 'exporter', id: string): ResolvedComponent =>
+      config.components.get(componentKey(kind, id))!;
+
+    let meter: Meter | undefined;
+    const baseCtx = (id: string): ComponentContext => ({
+      id,
+      logger: logger.child({ component: id }),
+      meter: () => meter!,
+      db,
+      clock,
+      admin: this.routes,
+      dataDir: dirname(config.storage.path),
+    });
+
+    // Exporters first: their metric readers must exist before the MeterProvider.
+    const modelMetrics = new ModelMetricsProducer();
+    const readers: MetricReader[] = [];
+    for (const [, p] of pipelines) {
+      for (const id of p.exporters) {
+        if (this.exporters.has(id)) continue;
+        const c = component('exporter', id);
+        const exporter = (c.factory as ExporterFactory).create(c.config, { ...baseCtx(id), modelMetrics });
+        this.exporters.set(id, exporter);
+        if (exporter.metricReader) readers.push(exporter.metricReader);
+      }
+    }
+    this.meterProvider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'modelwatch', 'service.version': this.opts.version ?? 'dev' }),
+      readers,
+    });
+    meter = this.meterProvider.getMeter('modelwatch');
+    const agentMetrics = new AgentMetrics(meter, queue, {
+      orphanStages: () => this.consumers.reduce((n, c) => n + c.assembler.expired, 0),
+      overflowSeries: () => this.stores.reduce((n, s) => n + [...s.overflowCounts().values()].reduce((a, b) => a + b, 0), 0),
+    });
+    this.agentMetrics = agentMetrics;
+
+    const intake = new QueueIntake(queue, {
+      backpressureWaitMs: config.storage.backpressure_wait,
+      onAppend: () => {
+        for (const c of this.consumers) c.wake();
+      },
+      logger,
+    });
+
+    // One processor chain and one consumer per pipeline; one consumer per record exporter per pipeline.
+    const consumerNames = new Set<string>();
+    for (const [name, p] of pipelines) {
+      const receivers = new Set(p.receivers);
+      const chain: { id: string; processor: Processor; metrics: MetricStore }[] = [];
+      for (const id of p.processors) {
+        const c = component('processor', id);
+        const metrics = new MetricStore(config.service.telemetry.max_series_per_metric);
+        const processor = (c.factory as ProcessorFactory).create(c.config, { ...baseCtx(id), metrics });
+        modelMetrics.add(metrics);
+        this.stores.push(metrics);
+        chain.push({ id, processor, metrics });
+        this.processors.push({ id, processor });
+      }
+      if (chain.length > 0) {
+        const consumerName = `pipeline/${name}/processors`;
+        consumerNames.add(consumerName);
+        this.consumers.push(
+          new QueueConsumer({
+            name: consumerName,
+            queue,
+            checkpoints,
+            receivers,
+            assembler: ASSEMBLER,
+            checkpointIntervalMs: config.storage.checkpoint_interval,
+            rowsPerBatch: 64,
+            logger,
+            deliver: (batch, at) => {
+              for (const { id, processor } of chain) {
+                try {
+                  processor.consume(batch, at);
+                } catch (err) {
+                  agentMetrics.processorFailed(id);
+                  logger.error({ err, processor: id }, 'processor failed on a batch; it is skipped for this processor');
+                }
+              }
+            },
+            snapshot: () => Object.fromEntries(chain.map(({ id, processor, metrics }) => [id, { state: processor.snapshot(), metrics: metrics.snapshot() }])),
+            restore: (state) => {
+              const s = (state ?? {}) as Record<string, { state: unknown; metrics: unknown }>;
+              for (const { id, processor, metrics } of chain) {
+                if (!s[id]) continue;
+                metrics.restore(s[id].metrics);
+                processor.restore(s[id].state);
+              }
+            },
+          }),
+        );
+      }
+      for (const id of p.exporters) {
+        const exporter = this.exporters.get(id)!;
+        if (!exporter.exportRecords) continue;
+        const consumerName = `pipeline/${name}/exporter/${id}`;
+        consumerNames.add(consumerName);
+        this.consumers.push(
+          new QueueConsumer({
+            name: consumerName,
+            queue,
+            checkpoints,
+            receivers,
+            assembler: ASSEMBLER,
+            checkpointIntervalMs: config.storage.checkpoint_interval,
+            rowsPerBatch: 64,
+            logger,
+            deliver: (batch) => exporter.exportRecords!(batch),
+            onDelivered: (n) => agentMetrics.sent(id, n),
+            onDeliveryError: () => agentMetrics.failed(id),
+            retry: { minMs: 200, maxMs: 30_000 },
+          }),
+        );
+      }
+    }
+    // Consumers no longer configured would hold queue rows forever.
+    for (const old of checkpoints.positions().keys()) {
+      if (!consumerNames.has(old)) {
+        logger.warn({ consumer: old }, 'forgetting the queue position of a consumer that is no longer configured');
+        checkpoints.forget(old);
+      }
+    }
+
+    for (const [, p] of pipelines) {
+      for (const id of p.receivers) {
+        if (this.receivers.has(id)) continue;
+        const c = component('receiver', id);
+        this.receivers.set(id, (c.factory as ReceiverFactory).create(c.config, { ...baseCtx(id), sink: intake.sinkFor(id), intake: agentMetrics }));
+      }
+    }
+
+    const adminEndpoint = parseEndpoint(config.admin.endpoint)!;
+    this.admin = new AdminServer(this.routes, adminEndpoint, logger.child({ component: 'admin' }));
+    this.admin.addReadinessCheck(() => {
+      try {
+        db.prepare('SELECT 1').get();
+        return { name: 'storage', ok: queue.hasRoomFor(1), detail: queue.hasRoomFor(1) ? undefined : 'queue full' };
+      } catch (err) {
+        return { name: 'storage', ok: false, detail: (err as Error).message };
+      }
+    });
+    this.admin.addReadinessCheck(() => {
+      const failing = this.consumers.filter((c) => c.lastError).map((c) => `${c.name}: ${c.lastError}`);
+      return { name: 'exporters', ok: failing.length === 0, detail: failing.join('; ') || undefined };
+    });
+
+    // Start: exporters, processors, consumers, receivers, then the admin port says we are up.
+    for (const e of this.exporters.values()) await e.start();
+    for (const { processor } of this.processors) await processor.start();
+    for (const c of this.consumers) {
+      c.restoreCheckpoint();
+      c.start();
+    }
+    for (const r of this.receivers.values()) await r.start();
+    await this.admin.start();
+    this.trimTimer = setInterval(() => this.trim(), 1000);
+    this.trimTimer.unref();
+    this.started = true;
+    logger.info({ pipelines: pipelines.map(([n]) => n), queueRows: queue.rowCount }, 'modelwatch started');
+  }
+
+  /** Deletes queue rows every consumer has checkpointed past (rows after a checkpoint replay on restart). */
+  private trim(): void {
+    if (!this.queue || !this.checkpoints) return;
+    const saved = this.checkpoints.positions();
+    const positions = this.consumers.map((c) => saved.get(c.name) ?? 0);
+    const through = positions.length > 0 ? Math.min(...positions) : this.queue.headId;
+    this.queue.trimThrough(through);
+  }
+
+  async shutdown(): Promise<void> {
+    const { logger } = this.opts;
+    if (this.trimTimer) clearInterval(this.trimTimer);
+    // Stop intake first, then let consumers drain what was accepted, then flush exporters.
+    for (const r of this.receivers.values()) await r.shutdown().catch((err) => logger.error({ err }, 'receiver shutdown failed'));
+    await Promise.all(this.consumers.map((c) => c.stop(DRAIN_MS)));
+    for (const { processor } of this.processors) await processor.shutdown().catch((err) => logger.error({ err }, 'processor shutdown failed'));
+    for (const e of this.exporters.values()) await e.shutdown().catch((err) => logger.error({ err }, 'exporter shutdown failed'));
+    await this.meterProvider?.shutdown().catch(() => undefined);
+    if (this.started) this.trim();
+    await this.admin?.shutdown();
+    this.db?.close();
+    logger.info('modelwatch stopped');
+  }
+}

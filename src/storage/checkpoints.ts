@@ -1,0 +1,48 @@
+// A consumer's position in the queue and the state that reflects exactly the rows up to it, written in
+// one transaction so that a restart resumes where the state left off: no row counted twice or missed.
+import { deserialize, serialize } from 'node:v8';
+import type { Db } from './database.js';
+
+export interface Checkpoint {
+  position: number;
+  state: unknown;
+}
+
+export class Checkpoints {
+  private readonly upsert;
+  private readonly get;
+  private readonly all;
+  private readonly remove;
+
+  constructor(private readonly db: Db) {
+    db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
+      consumer TEXT PRIMARY KEY,
+      position INTEGER NOT NULL,
+      state BLOB,
+      updated_ms REAL NOT NULL)`);
+    this.upsert = db.prepare(`INSERT INTO checkpoints (consumer, position, state, updated_ms) VALUES (?, ?, ?, ?)
+      ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, state = excluded.state, updated_ms = excluded.updated_ms`);
+    this.get = db.prepare('SELECT position, state FROM checkpoints WHERE consumer = ?');
+    this.all = db.prepare('SELECT consumer, position FROM checkpoints');
+    this.remove = db.prepare('DELETE FROM checkpoints WHERE consumer = ?');
+  }
+
+  load(consumer: string): Checkpoint | undefined {
+    const row = this.get.get(consumer) as { position: number; state: Buffer | null } | undefined;
+    if (!row) return undefined;
+    return { position: row.position, state: row.state ? deserialize(row.state) : undefined };
+  }
+
+  save(consumer: string, position: number, state: unknown): void {
+    this.upsert.run(consumer, position, state === undefined ? null : serialize(state), Date.now());
+  }
+
+  positions(): Map<string, number> {
+    return new Map((this.all.all() as { consumer: string; position: number }[]).map((r) => [r.consumer, r.position]));
+  }
+
+  /** Forgets consumers no longer configured, so they do not hold queue rows forever. */
+  forget(consumer: string): void {
+    this.remove.run(consumer);
+  }
+}

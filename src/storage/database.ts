@@ -1,0 +1,50 @@
+// The agent's own SQLite database: the durable queue, checkpoints and processor history live here.
+// WAL mode; `synchronous` FULL by default so that an acknowledged batch survives power loss too, not
+// only a crash of the process (NORMAL survives `kill -9` and is faster: see storage.sync).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+/** 'mwat': marks a database as ours, so a foreign file is refused instead of being written to. */
+export const APPLICATION_ID = 0x6d776174;
+
+export class StorageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
+
+export interface OpenOptions {
+  sync?: 'normal' | 'full';
+}
+
+export function openDatabase(path: string, opts: OpenOptions = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new StorageError(`cannot open storage database ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (appId !== APPLICATION_ID && tables.n > 0) {
+      throw new StorageError(`${path} is not a modelwatch storage database (it holds other tables); point storage.path at a new file`);
+    }
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new StorageError(`storage database ${path} is corrupt (quick_check: ${String(check)}); move it aside to start afresh`);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+  } catch (err) {
+    db.close();
+    if (err instanceof StorageError) throw err;
+    throw new StorageError(`cannot use storage database ${path}: ${(err as Error).message}`);
+  }
+  return db;
+}

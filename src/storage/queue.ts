@@ -1,0 +1,86 @@
+// The durable queue between receivers and consumers. One row per accepted Export call: a receiver's batch
+// is committed in one transaction before the client is answered. Consumers (the processor chain of a
+// pipeline, each record exporter) read rows in id order and keep their own position (checkpoints.ts);
+// rows are deleted once every consumer has passed them. Bounded in bytes.
+import { deserialize, serialize } from 'node:v8';
+import type { WireRecord } from '../pipeline/records.js';
+import type { Db } from './database.js';
+
+export interface QueueRow {
+  id: number;
+  receivedMs: number;
+  receiver: string;
+  records: WireRecord[];
+}
+
+export class Queue {
+  private bytes = 0;
+  private rows = 0;
+  private readonly insert;
+  private readonly readAfter;
+  private readonly sizeBelow;
+  private readonly deleteBelow;
+  private readonly lastId;
+
+  constructor(private readonly db: Db, readonly capacityBytes: number) {
+    db.exec(`CREATE TABLE IF NOT EXISTS queue (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      received_ms REAL NOT NULL,
+      receiver TEXT NOT NULL,
+      items INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      payload BLOB NOT NULL)`);
+    this.insert = db.prepare('INSERT INTO queue (received_ms, receiver, items, bytes, payload) VALUES (?, ?, ?, ?, ?)');
+    this.readAfter = db.prepare('SELECT id, received_ms, receiver, payload FROM queue WHERE id > ? ORDER BY id LIMIT ?');
+    this.sizeBelow = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM queue WHERE id <= ?');
+    this.deleteBelow = db.prepare('DELETE FROM queue WHERE id <= ?');
+    this.lastId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0) AS id");
+    const total = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM queue').get() as { n: number; b: number };
+    this.rows = total.n;
+    this.bytes = total.b;
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+  get rowCount(): number {
+    return this.rows;
+  }
+  /** The id of the newest row ever written (ids are never reused). */
+  get headId(): number {
+    return (this.lastId.get() as { id: number }).id;
+  }
+
+  /** Serialized size of a batch: what it will count against the capacity. */
+  encode(records: readonly WireRecord[]): Buffer {
+    return serialize(records);
+  }
+
+  hasRoomFor(bytes: number): boolean {
+    return this.bytes + bytes <= this.capacityBytes;
+  }
+
+  /** Commits one batch; returns its id. The caller checked hasRoomFor. */
+  append(receiver: string, items: number, payload: Buffer, receivedMs = Date.now()): number {
+    const info = this.insert.run(receivedMs, receiver, items, payload.length, payload);
+    this.bytes += payload.length;
+    this.rows++;
+    return Number(info.lastInsertRowid);
+  }
+
+  read(afterId: number, limit: number): QueueRow[] {
+    const rows = this.readAfter.all(afterId, limit) as { id: number; received_ms: number; receiver: string; payload: Buffer }[];
+    return rows.map((r) => ({ id: r.id, receivedMs: r.received_ms, receiver: r.receiver, records: deserialize(r.payload) as WireRecord[] }));
+  }
+
+  /** Deletes every row every consumer has passed. */
+  trimThrough(id: number): number {
+    if (id <= 0) return 0;
+    const gone = this.sizeBelow.get(id) as { n: number; b: number };
+    if (gone.n === 0) return 0;
+    this.deleteBelow.run(id);
+    this.rows -= gone.n;
+    this.bytes -= gone.b;
+    return gone.n;
+  }
+}

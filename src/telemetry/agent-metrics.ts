@@ -1,0 +1,42 @@
+// The agent's own health metrics (modelwatch_*), recorded through the one MeterProvider. Counted per
+// batch, never per span.
+import type { Meter } from '@opentelemetry/api';
+import type { IntakeTelemetry } from '../pipeline/component.js';
+import type { Queue } from '../storage/queue.js';
+
+export class AgentMetrics implements IntakeTelemetry {
+  private readonly acceptedSpans;
+  private readonly refusedSpans;
+  private readonly exporterSent;
+  private readonly exporterFailed;
+  private readonly processorErrors;
+
+  constructor(meter: Meter, queue: Queue, extra: { orphanStages: () => number; overflowSeries: () => number }) {
+    this.acceptedSpans = meter.createCounter('modelwatch_receiver_accepted_spans', { description: 'Spans and log records accepted into the queue' });
+    this.refusedSpans = meter.createCounter('modelwatch_receiver_refused_spans', { description: 'Spans and log records refused, by reason (malformed, queue_full, ...)' });
+    this.exporterSent = meter.createCounter('modelwatch_exporter_sent', { description: 'Records delivered by record exporters' });
+    this.exporterFailed = meter.createCounter('modelwatch_exporter_failed', { description: 'Failed export attempts (retried with backoff)' });
+    this.processorErrors = meter.createCounter('modelwatch_processor_errors', { description: 'Batches a processor failed on' });
+    meter.createObservableGauge('modelwatch_queue_rows', { description: 'Batches held in the durable queue' }).addCallback((r) => r.observe(queue.rowCount));
+    meter.createObservableGauge('modelwatch_queue_bytes', { description: 'Bytes held in the durable queue', unit: 'By' }).addCallback((r) => r.observe(queue.usedBytes));
+    meter.createObservableGauge('modelwatch_queue_capacity_bytes', { description: 'Queue bound (storage.max_bytes)', unit: 'By' }).addCallback((r) => r.observe(queue.capacityBytes));
+    meter.createObservableCounter('modelwatch_orphan_stages', { description: 'Stage spans whose prediction span never arrived' }).addCallback((r) => r.observe(extra.orphanStages()));
+    meter.createObservableCounter('modelwatch_metric_overflow_series', { description: 'Records that fell into an overflow series past the cardinality cap' }).addCallback((r) => r.observe(extra.overflowSeries()));
+  }
+
+  accepted(protocol: string, n: number): void {
+    if (n > 0) this.acceptedSpans.add(n, { protocol });
+  }
+  refused(protocol: string, reason: string, n: number): void {
+    if (n > 0) this.refusedSpans.add(n, { protocol, reason });
+  }
+  sent(exporter: string, n: number): void {
+    this.exporterSent.add(n, { exporter });
+  }
+  failed(exporter: string): void {
+    this.exporterFailed.add(1, { exporter });
+  }
+  processorFailed(processor: string): void {
+    this.processorErrors.add(1, { processor });
+  }
+}

@@ -1,0 +1,210 @@
+// Model metrics owned by a processor: aggregated in the processor's own state (so they are checkpointed
+// with the queue offset and survive restarts exactly) and handed to the OpenTelemetry SDK at collection
+// time through a MetricProducer. Recording is a Map lookup and an add: no attribute objects per span.
+import { ValueType, type HrTime } from '@opentelemetry/api';
+import { AggregationTemporality, DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
+
+export const OVERFLOW_ATTRIBUTE = 'otel_metric_overflow';
+const OVERFLOW_KEY = '\u0000overflow';
+const SEP = '\u0001';
+
+interface Series<V> {
+  labels: readonly string[];
+  value: V;
+}
+
+interface HistogramValue {
+  counts: number[];
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+export interface InstrumentOptions {
+  name: string;
+  help: string;
+  unit?: string;
+  labels: readonly string[];
+  /** Series beyond this go to one overflow series (labelled otel_metric_overflow="true"). */
+  maxSeries?: number;
+}
+
+abstract class Instrument<V> {
+  readonly series = new Map<string, Series<V>>();
+  overflowed = 0;
+  constructor(readonly opts: InstrumentOptions, readonly maxSeries: number) {}
+
+  protected abstract empty(): V;
+
+  /** The series for these label values, created on first use, or the overflow series past the cap. */
+  protected at(labels: readonly string[]): Series<V> {
+    const key = labels.length === 1 ? labels[0] : labels.join(SEP);
+    let s = this.series.get(key);
+    if (s !== undefined) return s;
+    if (this.series.size >= this.maxSeries) {
+      this.overflowed++;
+      s = this.series.get(OVERFLOW_KEY);
+      if (s === undefined) {
+        s = { labels: [], value: this.empty() };
+        this.series.set(OVERFLOW_KEY, s);
+      }
+      return s;
+    }
+    s = { labels: [...labels], value: this.empty() };
+    this.series.set(key, s);
+    return s;
+  }
+
+  protected attributes(key: string, s: Series<V>): Record<string, string> {
+    if (key === OVERFLOW_KEY) return { [OVERFLOW_ATTRIBUTE]: 'true' };
+    const out: Record<string, string> = {};
+    this.opts.labels.forEach((name, i) => {
+      out[name] = s.labels[i];
+    });
+    return out;
+  }
+
+  snapshot(): [string, readonly string[], V][] {
+    return [...this.series].map(([k, s]) => [k, s.labels, s.value]);
+  }
+
+  restore(rows: [string, readonly string[], V][]): void {
+    this.series.clear();
+    for (const [k, labels, value] of rows) this.series.set(k, { labels, value });
+  }
+}
+
+export class Counter extends Instrument<number> {
+  protected empty(): number {
+    return 0;
+  }
+  add(labels: readonly string[], n = 1): void {
+    this.at(labels).value += n;
+  }
+  points(start: HrTime, end: HrTime) {
+    return [...this.series].map(([k, s]) => ({ startTime: start, endTime: end, attributes: this.attributes(k, s), value: s.value }));
+  }
+}
+
+export class Gauge extends Instrument<number> {
+  protected empty(): number {
+    return 0;
+  }
+  set(labels: readonly string[], v: number): void {
+    this.at(labels).value = v;
+  }
+  remove(labels: readonly string[]): void {
+    this.series.delete(labels.join(SEP));
+  }
+  points(start: HrTime, end: HrTime) {
+    return [...this.series].map(([k, s]) => ({ startTime: start, endTime: end, attributes: this.attributes(k, s), value: s.value }));
+  }
+}
+
+export class Histogram extends Instrument<HistogramValue> {
+  constructor(opts: InstrumentOptions, maxSeries: number, readonly boundaries: readonly number[]) {
+    super(opts, maxSeries);
+  }
+  protected empty(): HistogramValue {
+    return { counts: new Array(this.boundaries.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity };
+  }
+  record(labels: readonly string[], v: number): void {
+    if (!Number.isFinite(v)) return;
+    const h = this.at(labels).value;
+    const b = this.boundaries;
+    let i = 0;
+    // Prometheus buckets are upper-inclusive: le="0.1" counts v <= 0.1.
+    while (i < b.length && v > b[i]) i++;
+    h.counts[i]++;
+    h.sum += v;
+    h.count++;
+    if (v < h.min) h.min = v;
+    if (v > h.max) h.max = v;
+  }
+  points(start: HrTime, end: HrTime) {
+    return [...this.series].map(([k, s]) => ({
+      startTime: start,
+      endTime: end,
+      attributes: this.attributes(k, s),
+      value: {
+        buckets: { boundaries: [...this.boundaries], counts: [...s.value.counts] },
+        sum: s.value.sum,
+        count: s.value.count,
+        min: s.value.count ? s.value.min : undefined,
+        max: s.value.count ? s.value.max : undefined,
+      },
+    }));
+  }
+}
+
+type AnyInstrument = Counter | Gauge | Histogram;
+
+function hrTime(ms: number): HrTime {
+  return [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+}
+
+/** One component's model metrics. Names are registered once; the same name returns the same instrument. */
+export class MetricStore {
+  private readonly instruments = new Map<string, AnyInstrument>();
+  private startMs = Date.now();
+
+  constructor(private readonly defaultMaxSeries = 2000) {}
+
+  counter(opts: InstrumentOptions): Counter {
+    return this.register(opts, () => new Counter(opts, opts.maxSeries ?? this.defaultMaxSeries));
+  }
+  gauge(opts: InstrumentOptions): Gauge {
+    return this.register(opts, () => new Gauge(opts, opts.maxSeries ?? this.defaultMaxSeries));
+  }
+  histogram(opts: InstrumentOptions & { boundaries: readonly number[] }): Histogram {
+    return this.register(opts, () => new Histogram(opts, opts.maxSeries ?? this.defaultMaxSeries, opts.boundaries));
+  }
+
+  private register<T extends AnyInstrument>(opts: InstrumentOptions, make: () => T): T {
+    const existing = this.instruments.get(opts.name);
+    if (existing) return existing as T;
+    const made = make();
+    this.instruments.set(opts.name, made);
+    return made;
+  }
+
+  /** Series that fell into overflow, per metric name: the agent exports this as its own metric. */
+  overflowCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [name, inst] of this.instruments) if (inst.overflowed) out.set(name, inst.overflowed);
+    return out;
+  }
+
+  collect(nowMs = Date.now()): MetricData[] {
+    const start = hrTime(this.startMs);
+    const end = hrTime(nowMs);
+    const out: MetricData[] = [];
+    for (const inst of this.instruments.values()) {
+      if (inst.series.size === 0) continue;
+      const descriptor = { name: inst.opts.name, description: inst.opts.help, unit: inst.opts.unit ?? '', valueType: ValueType.DOUBLE };
+      if (inst instanceof Counter) {
+        out.push({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.SUM, isMonotonic: true, dataPoints: inst.points(start, end) });
+      } else if (inst instanceof Gauge) {
+        out.push({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints: inst.points(start, end) });
+      } else {
+        out.push({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.HISTOGRAM, dataPoints: inst.points(start, end) });
+      }
+    }
+    return out;
+  }
+
+  snapshot(): unknown {
+    const instruments: Record<string, unknown> = {};
+    for (const [name, inst] of this.instruments) instruments[name] = inst.snapshot();
+    return { startMs: this.startMs, instruments };
+  }
+
+  /** Restores series of instruments registered so far (register instruments before restoring). */
+  restore(state: unknown): void {
+    const s = state as { startMs: number; instruments: Record<string, [string, string[], never][]> } | undefined;
+    if (!s) return;
+    this.startMs = s.startMs;
+    for (const [name, rows] of Object.entries(s.instruments)) this.instruments.get(name)?.restore(rows);
+  }
+}
