@@ -79,9 +79,9 @@ export function durbinCdf(n: number, x: number): number {
   for (let c = 0; c < m; c++) H[(m - 1) * m + c] = v[m - 1 - c];
 
   const SCALE = 2 ** 256;
-  let power: Float64Array | null = null;
+  let power: Float64Array | null = null as Float64Array | null;
   let powerExp = 0;
-  let base = H;
+  let base: Float64Array = H;
   let baseExp = 0;
   let e = n;
   while (e > 0) {
