@@ -116,6 +116,8 @@ export class SpanAttrs {
   features: Record<string, FeatureValue> | undefined;
   featureCount = 0;
   tags: Record<string, string> | undefined;
+  /** Bit (1 << code) per key code seen, valid or not: what the sender meant decides what the item is. */
+  present = 0;
   /** First reason this item must be refused; undefined while it is fine. */
   reject: string | undefined;
 
@@ -139,7 +141,12 @@ export class SpanAttrs {
     this.features = undefined;
     this.featureCount = 0;
     this.tags = undefined;
+    this.present = 0;
     this.reject = undefined;
+  }
+
+  has(code: number): boolean {
+    return (this.present & (1 << code)) !== 0;
   }
 
   /** ml.model.name wins over its aliases; among aliases gen_ai.request.model wins over llm.model_name. */
@@ -147,14 +154,19 @@ export class SpanAttrs {
     return this.modelName ?? this.aliasModelName;
   }
 
-  /** True when any attribute of a prediction (not ground truth) is present. */
+  /** ml.prediction.class or ml.prediction.value present (valid or not). */
+  get hasPredictionOutput(): boolean {
+    return (this.present & ((1 << K_PRED_CLASS) | (1 << K_PRED_VALUE))) !== 0;
+  }
+
+  /** Any attribute of a prediction (not ground truth) present, valid or not. */
   get hasPredictionAttributes(): boolean {
-    return (
-      this.predictedClass !== undefined ||
-      this.value !== undefined ||
-      this.confidence !== undefined ||
-      this.probabilities !== undefined
-    );
+    return (this.present & ((1 << K_PRED_CLASS) | (1 << K_PRED_VALUE) | (1 << K_PRED_CONFIDENCE) | (1 << K_PRED_PROBABILITIES))) !== 0;
+  }
+
+  /** ml.ground_truth.class or .value present (valid or not). */
+  get hasGroundTruth(): boolean {
+    return (this.present & ((1 << K_GT_CLASS) | (1 << K_GT_VALUE))) !== 0;
   }
 
   private fail(reason: string): void {
@@ -182,6 +194,7 @@ export class SpanAttrs {
 
   /** Applies one attribute. `code` comes from classifyKey(key). */
   set(code: number, key: string, v: ValueSlot): void {
+    this.present |= 1 << code;
     switch (code) {
       case K_MODEL_NAME: {
         const s = this.str(key, v, false);
@@ -205,7 +218,8 @@ export class SpanAttrs {
       }
       case K_PRED_ID: {
         const s = this.str(key, v, true);
-        if (s) this.predictionId = s;
+        if (s === '') this.fail(`${key}: empty`);
+        else if (s !== undefined) this.predictionId = s;
         return;
       }
       case K_PRED_CLASS:

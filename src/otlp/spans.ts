@@ -18,7 +18,9 @@
  *  5. Prediction attributes without any model name → rejected ("ml.model.name missing"): it is clearly
  *     meant as a prediction and the sender should hear that it is not counted.
  *  6. Anything else → ignored. Attribute problems (e.g. confidence 1.7) reject only spans that are
- *     predictions, stages or feedback; an ignored span is not validated.
+ *     predictions, stages or feedback; an ignored span is not validated. What an item is follows from
+ *     which attributes are present, valid or not: a feedback log whose ground truth is malformed is
+ *     rejected (with the reason), not ignored.
  *
  * Further decisions:
  *  - Ids are lowercase hex; a prediction needs a 16-byte trace id and an 8-byte span id (else rejected).
@@ -36,7 +38,7 @@
  *    other meaning we could recover, and refusing a prediction over a mangled feature value loses more.
  */
 import type { PredictionRecord, StageName, StageRecord, FeedbackRecord, WireRecord } from '../pipeline/records.js';
-import type { SpanAttrs } from './attributes.js';
+import { K_PRED_ID, type SpanAttrs } from './attributes.js';
 
 export const STATUS_CODE_ERROR = 2;
 export const DEFAULT_MODEL_VERSION = 'unknown';
@@ -80,7 +82,7 @@ export function spanToRecord(core: SpanCore, a: SpanAttrs): SpanOutcome {
   const modelName = a.resolvedModelName;
   const isError = core.statusCode === STATUS_CODE_ERROR;
 
-  if (modelName !== undefined && (a.predictedClass !== undefined || a.value !== undefined) && !isError) {
+  if (modelName !== undefined && a.hasPredictionOutput && !isError) {
     return a.reject ?? prediction(core, a, modelName, undefined);
   }
   if (core.parentSpanId !== '') {
@@ -91,7 +93,7 @@ export function spanToRecord(core: SpanCore, a: SpanAttrs): SpanOutcome {
     const errorType = a.errorType ?? core.exceptionType ?? OTHER_ERROR_TYPE;
     return a.reject ?? prediction(core, a, modelName, errorType);
   }
-  if (a.predictionId !== undefined && (a.groundTruthClass !== undefined || a.groundTruthValue !== undefined)) {
+  if (a.has(K_PRED_ID) && a.hasGroundTruth) {
     if (!a.hasPredictionAttributes) {
       if (a.reject !== undefined) return a.reject;
       return Number.isFinite(core.endMs) ? feedback(a, core.endMs) : 'span times: not valid Unix nanoseconds';
@@ -173,7 +175,7 @@ export function feedback(a: SpanAttrs, timeMs: number): FeedbackRecord {
 
 /** Log records carry only feedback; anything else in a log record is ignored. */
 export function logToRecord(a: SpanAttrs, timeMs: number): SpanOutcome {
-  if (a.predictionId !== undefined && (a.groundTruthClass !== undefined || a.groundTruthValue !== undefined) && !a.hasPredictionAttributes) {
+  if (a.has(K_PRED_ID) && a.hasGroundTruth && !a.hasPredictionAttributes) {
     if (a.reject !== undefined) return a.reject;
     if (!Number.isFinite(timeMs)) return 'timeUnixNano: not valid Unix nanoseconds';
     return feedback(a, timeMs);
