@@ -63,48 +63,51 @@ export function zodProblems(error: z.ZodError, prefix: (string | number)[]): Omi
   return out;
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export function resolveSource(source: ConfigSource, registry: Registry): ResolvedConfig {
   const problems: Omit<ConfigProblem, 'location'>[] = [...source.problems];
   const top = topLevelSchema.safeParse(source.value ?? {});
   if (!top.success) problems.push(...zodProblems(top.error, []));
   const components = new Map<string, ResolvedComponent>();
-
-  if (top.success) {
-    const cfg = top.data;
-    for (const [section, kind] of SECTIONS) {
-      for (const [id, raw] of Object.entries(cfg[section])) {
-        const path = joinPath([section, id]);
-        const m = /^([a-z][a-z0-9_]*)(?:\/([A-Za-z0-9_.-]+))?$/.exec(id);
-        if (!m) {
-          problems.push({ path, message: `"${id}" is not a component id: use type or type/name (letters, digits, _ . -)` });
-          continue;
-        }
-        const factory = registry.get(kind, m[1]);
-        if (!factory) {
-          problems.push({ path, message: `unknown ${kind} type "${m[1]}" (known: ${registry.types(kind).join(', ')})` });
-          continue;
-        }
-        const parsed = factory.config.safeParse(raw ?? {});
-        if (!parsed.success) {
-          problems.push(...zodProblems(parsed.error, [section, id]));
-          continue;
-        }
-        components.set(componentKey(kind, id), { id, kind, type: m[1], config: parsed.data, factory, path });
+  // Components and pipelines are checked even when the top level has problems: all are reported at once.
+  const raw = (isRecord(source.value) ? source.value : {}) as Record<string, unknown>;
+  const sectionOf = (section: string): Record<string, unknown> => (isRecord(raw[section]) ? (raw[section] as Record<string, unknown>) : {});
+  for (const [section, kind] of SECTIONS) {
+    for (const [id, rawConfig] of Object.entries(sectionOf(section))) {
+      const path = joinPath([section, id]);
+      const m = /^([a-z][a-z0-9_]*)(?:\/([A-Za-z0-9_.-]+))?$/.exec(id);
+      if (!m) {
+        problems.push({ path, message: `"${id}" is not a component id: use type or type/name (letters, digits, _ . -)` });
+        continue;
       }
+      const factory = registry.get(kind, m[1]);
+      if (!factory) {
+        problems.push({ path, message: `unknown ${kind} type "${m[1]}" (known: ${registry.types(kind).join(', ')})` });
+        continue;
+      }
+      const parsed = factory.config.safeParse(rawConfig ?? {});
+      if (!parsed.success) {
+        problems.push(...zodProblems(parsed.error, [section, id]));
+        continue;
+      }
+      components.set(componentKey(kind, id), { id, kind, type: m[1], config: parsed.data, factory, path });
     }
-    for (const [name, p] of Object.entries(cfg.service.pipelines)) {
-      const refs: [ComponentKind, 'receivers' | 'processors' | 'exporters', string[]][] = [
-        ['receiver', 'receivers', p.receivers],
-        ['processor', 'processors', p.processors],
-        ['exporter', 'exporters', p.exporters],
-      ];
-      for (const [kind, section, ids] of refs) {
-        ids.forEach((id, i) => {
-          const path = joinPath(['service', 'pipelines', name, section, i]);
-          if (!(id in cfg[section])) problems.push({ path, message: `${kind} "${id}" is not defined under ${section}` });
-          if (ids.indexOf(id) !== i) problems.push({ path, message: `${kind} "${id}" is listed twice` });
-        });
-      }
+  }
+  const service = isRecord(raw.service) ? raw.service : {};
+  const pipelines = isRecord(service.pipelines) ? service.pipelines : {};
+  for (const [name, p] of Object.entries(pipelines)) {
+    if (!isRecord(p)) continue;
+    for (const [kind, section] of [['receiver', 'receivers'], ['processor', 'processors'], ['exporter', 'exporters']] as const) {
+      const ids = Array.isArray(p[section]) ? (p[section] as unknown[]) : [];
+      ids.forEach((id, i) => {
+        if (typeof id !== 'string') return;
+        const path = joinPath(['service', 'pipelines', name, section, i]);
+        if (!(id in sectionOf(section))) problems.push({ path, message: `${kind} "${id}" is not defined under ${section}` });
+        if (ids.indexOf(id) !== i) problems.push({ path, message: `${kind} "${id}" is listed twice` });
+      });
     }
   }
   if (problems.length > 0) {
