@@ -68,6 +68,12 @@ export interface Processor extends Component {
   /** State that reflects every record consumed so far; checkpointed with the queue position. */
   snapshot(): unknown;
   restore(state: unknown): void;
+  /**
+   * Optional: flush writes to the processor's own tables (ctx.db). Called inside the same transaction
+   * that saves snapshot() and the queue position, so tables and state always agree after a crash.
+   * Between checkpoints, keep such writes in memory (a write-behind overlay), never on the hot path.
+   */
+  persist?(): void;
 }
 
 export interface ExporterContext extends ComponentContext {

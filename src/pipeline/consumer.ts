@@ -20,6 +20,8 @@ export interface ConsumerOptions {
   /** State to checkpoint with the position (besides the assembler's). */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+  /** Writes of the consumer's own tables, run in the checkpoint's transaction. */
+  persist?(): void;
   checkpointIntervalMs: number;
   /** Queue rows read per delivery. */
   rowsPerBatch: number;
@@ -93,7 +95,7 @@ export class QueueConsumer {
   checkpoint(): void {
     if (!this.dirty || this.aborted) return;
     const saved: Saved = { assembler: this.assembler.snapshot(), state: this.opts.snapshot?.() };
-    this.opts.checkpoints.save(this.opts.name, this.position, saved);
+    this.opts.checkpoints.save(this.opts.name, this.position, saved, this.opts.persist);
     this.lastCheckpoint = Date.now();
     this.dirty = false;
   }

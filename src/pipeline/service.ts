@@ -145,6 +145,9 @@ export class Service {
               }
             },
             snapshot: () => Object.fromEntries(chain.map(({ id, processor, metrics }) => [id, { state: processor.snapshot(), metrics: metrics.snapshot() }])),
+            persist: () => {
+              for (const { processor } of chain) processor.persist?.();
+            },
             restore: (state) => {
               const s = (state ?? {}) as Record<string, { state: unknown; metrics: unknown }>;
               for (const { id, processor, metrics } of chain) {

@@ -33,8 +33,13 @@ export class Checkpoints {
     return { position: row.position, state: row.state ? deserialize(row.state) : undefined };
   }
 
-  save(consumer: string, position: number, state: unknown): void {
-    this.upsert.run(consumer, position, state === undefined ? null : serialize(state), Date.now());
+  /** Saves position and state; `alsoWrite` runs in the same transaction (tables kept beside the state). */
+  save(consumer: string, position: number, state: unknown, alsoWrite?: () => void): void {
+    const blob = state === undefined ? null : serialize(state);
+    this.db.transaction(() => {
+      alsoWrite?.();
+      this.upsert.run(consumer, position, blob, Date.now());
+    })();
   }
 
   positions(): Map<string, number> {
