@@ -19,8 +19,8 @@ h1{font-size:22px;margin:0 0 4px}.meta{color:#666;font-size:13px;margin-bottom:1
 .summary{font-size:18px;padding:12px 16px;border-radius:6px;margin-bottom:18px}
 .summary.drift{background:#fdecea;border:1px solid #f5c2bd}.summary.ok{background:#e8f5e9;border:1px solid #b9dfbb}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e3e3e3;padding:6px 8px;text-align:left;vertical-align:middle;font-size:14px}
-th{background:#f6f6f6}td.num{font-variant-numeric:tabular-nums}
-.verdict{font-weight:600;border-radius:4px;padding:2px 8px}.verdict.drift{background:#d93025;color:#fff}.verdict.ok{background:#1e8e3e;color:#fff}
+th{background:#f6f6f6}td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.verdict{font-weight:600;border-radius:4px;padding:2px 8px;white-space:nowrap}.verdict.drift{background:#d93025;color:#fff}.verdict.ok{background:#1e8e3e;color:#fff}
 .hist rect.ref{fill:#9aa0a6}.hist rect.cur{fill:#1a73e8}.hist .axis{font-size:10px;fill:#555}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}.warn{color:#b06000}`;
 
