@@ -203,7 +203,9 @@ export class Service {
     this.admin.addReadinessCheck(() => {
       try {
         db.prepare('SELECT 1').get();
-        return { name: 'storage', ok: queue.hasRoomFor(1), detail: queue.hasRoomFor(1) ? undefined : 'queue full' };
+        // Not ready when nearly full: a load balancer should send new work to another replica.
+        const full = queue.usedBytes >= 0.95 * queue.capacityBytes;
+        return { name: 'storage', ok: !full, detail: full ? `queue ${queue.usedBytes} of ${queue.capacityBytes} bytes` : undefined };
       } catch (err) {
         return { name: 'storage', ok: false, detail: (err as Error).message };
       }
