@@ -17,11 +17,11 @@ export function toNumber(v: RawValue): number | undefined {
   if (v === null) return NaN;
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return undefined;
-  const s = v.trim();
-  if (s === '') return NaN;
-  const x = Number(s);
+  // Number() ignores surrounding blanks but reads a blank string as 0.
+  const x = Number(v);
+  if (x === 0 && v.trim() === '') return NaN;
   if (!Number.isNaN(x)) return x;
-  const special = NON_FINITE[s.toLowerCase()];
+  const special = NON_FINITE[v.trim().toLowerCase()];
   return special !== undefined ? special : undefined;
 }
 

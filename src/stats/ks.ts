@@ -8,6 +8,7 @@
 // Agreement with scipy 1.10 (test/unit/stats/ks.test.ts): D to 1e-12 absolute; p-value to
 // 1e-9 absolute + 1e-6 relative.
 import { kolmogorovSf } from './kolmogorov.js';
+import { sortFloat64InPlace } from './sort.js';
 
 export interface KsResult {
   statistic: number;
@@ -24,7 +25,7 @@ export function sortedFinite(values: ArrayLike<number>): Float64Array {
   const out = new Float64Array(n);
   let k = 0;
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[k++] = values[i];
-  return out.sort();
+  return sortFloat64InPlace(out);
 }
 
 /** D for two ascending samples. */
