@@ -81,6 +81,13 @@ export function mayBeWantedKey(firstChar: number): boolean {
   return firstChar === 109 /* m */ || firstChar === 103 /* g */ || firstChar === 108 /* l */ || firstChar === 101 /* e */;
 }
 
+/** The key without its ml.feature. / ml.tag. prefix ('' for other keys). */
+export function keySuffix(code: number, key: string): string {
+  if (code === K_FEATURE) return key.slice(FEATURE_PREFIX.length);
+  if (code === K_TAG) return key.slice(TAG_PREFIX.length);
+  return '';
+}
+
 export function classifyKey(key: string): number {
   const k = EXACT_KEYS.get(key);
   if (k !== undefined) return k;
@@ -192,8 +199,11 @@ export class SpanAttrs {
     return undefined;
   }
 
-  /** Applies one attribute. `code` comes from classifyKey(key). */
-  set(code: number, key: string, v: ValueSlot): void {
+  /**
+   * Applies one attribute. `code` comes from classifyKey(key); `suffix` may carry the key without its
+   * ml.feature. / ml.tag. prefix when the caller has it already (the protobuf key cache).
+   */
+  set(code: number, key: string, v: ValueSlot, suffix?: string): void {
     this.present |= 1 << code;
     switch (code) {
       case K_MODEL_NAME: {
@@ -255,15 +265,15 @@ export class SpanAttrs {
         if (v.type === V_STRING && v.str !== '') this.errorType = v.str.slice(0, this.opts.maxAttributeLength);
         return;
       case K_FEATURE:
-        this.feature(key, v);
+        this.feature(key, v, suffix ?? key.slice(FEATURE_PREFIX.length));
         return;
       case K_TAG:
-        this.tag(key, v);
+        this.tag(key, v, suffix ?? key.slice(TAG_PREFIX.length));
         return;
     }
   }
 
-  private feature(key: string, v: ValueSlot): void {
+  private feature(key: string, v: ValueSlot, name: string): void {
     let value: FeatureValue;
     switch (v.type) {
       case V_DOUBLE:
@@ -287,7 +297,6 @@ export class SpanAttrs {
         this.fail(`${key}: features must be double, int, string or bool, got ${typeName(v)}`);
         return;
     }
-    const name = key.slice(FEATURE_PREFIX.length);
     if (this.features === undefined) this.features = {};
     else if (name in this.features) {
       this.features[name] = value; // a repeated key: the last one wins, not counted twice
@@ -300,7 +309,7 @@ export class SpanAttrs {
     this.features[name] = value;
   }
 
-  private tag(key: string, v: ValueSlot): void {
+  private tag(key: string, v: ValueSlot, name: string): void {
     let s: string;
     switch (v.type) {
       case V_STRING:
@@ -324,7 +333,7 @@ export class SpanAttrs {
       return;
     }
     if (this.tags === undefined) this.tags = {};
-    this.tags[key.slice(TAG_PREFIX.length)] = s;
+    this.tags[name] = s;
   }
 
   private numberArray(key: string, v: ValueSlot): number[] | undefined {

@@ -18,6 +18,7 @@ import {
   V_KVLIST,
   V_STRING,
   classifyKey,
+  keySuffix,
   mayBeWantedKey,
   newSlot,
 } from './attributes.js';
@@ -126,12 +127,49 @@ function readArray(r: ProtoReader, start: number, end: number): ArrayElement[] |
   return scalar ? out : null;
 }
 
+/** A key seen before: its bytes, its text and what it means. */
+interface KeyEntry {
+  bytes: Uint8Array;
+  key: string;
+  code: number;
+  suffix: string;
+}
+
+/**
+ * Attribute keys repeat on every span, so their text and meaning are cached by their bytes: a hit costs a
+ * hash and a byte comparison instead of a string build and a Map lookup. Direct-mapped and bounded; a
+ * payload with many distinct keys only evicts entries.
+ */
+const KEY_CACHE_SIZE = 512;
+const keyCache: (KeyEntry | undefined)[] = new Array(KEY_CACHE_SIZE).fill(undefined);
+
+function lookupKey(r: ProtoReader, start: number, end: number): KeyEntry {
+  const buf = r.buf;
+  // Keys share prefixes (ml.feature.): the length and the last bytes tell them apart.
+  let h = end - start;
+  for (let i = Math.max(start, end - 10); i < end; i++) h = (Math.imul(h, 31) + buf[i]) | 0;
+  const slot = h & (KEY_CACHE_SIZE - 1);
+  const e = keyCache[slot];
+  if (e !== undefined && e.bytes.length === end - start) {
+    const b = e.bytes;
+    let i = b.length - 1;
+    while (i >= 0 && b[i] === buf[start + i]) i--;
+    if (i < 0) return e;
+  }
+  const key = utf8Of(r.nodeBuf, start, end);
+  const code = classifyKey(key);
+  const entry: KeyEntry = { bytes: buf.slice(start, end), key, code, suffix: keySuffix(code, key) };
+  keyCache[slot] = entry;
+  return entry;
+}
+
 /**
  * Reads the ranges of one KeyValue in [start, end); returns the key's code (K_IGNORE when we do not read
  * it or it is empty) and leaves the key in lastKey and the value range in valueStart/valueEnd.
  */
 export class KeyValueReader {
   lastKey = '';
+  lastSuffix = '';
   valueStart = -1;
   valueEnd = -1;
 
@@ -157,8 +195,10 @@ export class KeyValueReader {
       }
     }
     if (keyStart < 0 || keyEnd === keyStart || !mayBeWantedKey(r.buf[keyStart])) return K_IGNORE;
-    this.lastKey = utf8Of(r.nodeBuf, keyStart, keyEnd);
-    return classifyKey(this.lastKey);
+    const entry = lookupKey(r, keyStart, keyEnd);
+    this.lastKey = entry.key;
+    this.lastSuffix = entry.suffix;
+    return entry.code;
   }
 
   /** Reads the key's value (empty when absent) into slot; leaves r.pos unchanged. */
@@ -202,7 +242,7 @@ export function readAttribute(r: ProtoReader, end: number, attrs: SpanAttrs): vo
   const code = kv.read(r, end);
   if (code === K_IGNORE) return;
   kv.value(r, slot);
-  attrs.set(code, kv.lastKey, slot);
+  attrs.set(code, kv.lastKey, slot, kv.lastSuffix);
 }
 
 export const MAX_RESOURCE_ATTRIBUTES = 32;
