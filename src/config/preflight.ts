@@ -1,6 +1,6 @@
 // Checks of what would fail at start, for `modelwatch validate`: ports in use, paths not writable.
 import { createServer } from 'node:net';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEndpoint } from './units.js';
 
@@ -22,6 +22,7 @@ export async function checkPortFree(endpoint: string): Promise<string | undefine
 export function checkWritablePath(path: string): string | undefined {
   const abs = resolve(path);
   if (existsSync(abs)) {
+    if (statSync(abs).isDirectory()) return `${abs} is a directory, not a file`;
     try {
       accessSync(abs, constants.W_OK);
       return undefined;
@@ -32,6 +33,7 @@ export function checkWritablePath(path: string): string | undefined {
   // The nearest existing ancestor must be a writable directory (we create the rest).
   let dir = dirname(abs);
   while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) return `cannot create ${abs}: ${dir} is not a directory`;
   try {
     accessSync(dir, constants.W_OK);
     return undefined;

@@ -73,6 +73,8 @@ export function parseConfigText(text: string, file: string, env: Env): ConfigSou
     }
     if (isSeq(node)) return node.items.map((item, i) => convert(item as Node, [...path, i]));
     if (isScalar(node)) {
+      // A scalar's problems are about its value: point at the value, not at its key.
+      if (here) locations.set(joinPath(path), here);
       if (typeof node.value !== 'string' || !node.value.includes('$')) return node.value;
       const raw = node.value;
       const expanded = expandEnv(raw, env, (message) => problems.push({ path: joinPath(path), message, location: here }));

@@ -1,0 +1,83 @@
+// `modelwatch validate` as an SRE runs it: every problem with file, line and path; what would fail at start.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CLI, allocatePorts } from '../../helpers/agent.js';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const dir = mkdtempSync(join(tmpdir(), 'modelwatch-validate-'));
+
+async function portEnv(): Promise<Record<string, string>> {
+  const p = await allocatePorts();
+  return {
+    MODELWATCH_OTLP_GRPC_ENDPOINT: `127.0.0.1:${p.grpc}`,
+    MODELWATCH_OTLP_HTTP_ENDPOINT: `127.0.0.1:${p.http}`,
+    MODELWATCH_PROMETHEUS_ENDPOINT: `127.0.0.1:${p.prometheus}`,
+    MODELWATCH_ADMIN_ENDPOINT: `127.0.0.1:${p.admin}`,
+    MODELWATCH_DATA_DIR: join(dir, 'data'),
+  };
+}
+
+function validate(files: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, 'validate', ...files.flatMap((f) => ['--config', f])], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+describe('modelwatch validate', () => {
+  for (const shipped of ['config/modelwatch.yaml', 'pipelines/sidecar.yaml', 'pipelines/gateway.yaml']) {
+    test(`${shipped} is valid`, async () => {
+      const r = validate([shipped], await portEnv());
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /valid/);
+    });
+  }
+
+  test('reports every problem with file:line:column and path, and exits 1', () => {
+    const f = join(dir, 'bad.yaml');
+    const text = `receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: 127.0.0.1:99999 }
+processors:
+  stages: { bukets: [1] }
+exporters:
+  prometheus: {}
+service:
+  pipelines:
+    p: { receivers: [otlp], exporters: [prometheus, prometheus/two] }
+`;
+    writeFileSync(f, text);
+    const at = (line: number, token: string) => `${f}:${line}:${text.split('\n')[line - 1].indexOf(token) + 1}: `;
+    const r = validate([f]);
+    assert.equal(r.code, 1);
+    const lines = r.out.trim().split('\n');
+    assert.ok(lines.includes(`${at(4, '127.0.0.1:99999')}receivers::otlp::protocols::grpc::endpoint: expected host:port, e.g. 127.0.0.1:4317`), r.out);
+    assert.ok(lines.includes(`${at(6, 'bukets')}processors::stages::bukets: unknown key "bukets"`), r.out);
+    assert.ok(lines.includes(`${at(11, 'prometheus/two')}service::pipelines::p::exporters::1: exporter "prometheus/two" is not defined under exporters`), r.out);
+    assert.equal(lines[lines.length - 1], '3 problems found');
+  });
+
+  test('checks what would fail at start: a port in use, a storage path that cannot be created', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const busyPort = (busy.address() as { port: number }).port;
+    const notADir = join(dir, 'plain-file');
+    writeFileSync(notADir, 'x');
+    const env = { ...(await portEnv()), MODELWATCH_OTLP_GRPC_ENDPOINT: `127.0.0.1:${busyPort}`, MODELWATCH_DATA_DIR: join(notADir, 'data') };
+    const r = validate(['config/modelwatch.yaml'], env);
+    busy.close();
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, new RegExp(`config/modelwatch.yaml:8:\\d+: receivers::otlp::protocols::grpc::endpoint: port ${busyPort} on 127.0.0.1 is already in use`));
+    assert.match(r.out, /config\/modelwatch.yaml:\d+:\d+: storage::path: cannot create .*plain-file is not a directory/);
+  });
+
+  test('a missing config file is a clear error', () => {
+    const r = validate([join(dir, 'nope.yaml')]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /cannot read config file .*nope\.yaml/);
+  });
+});
