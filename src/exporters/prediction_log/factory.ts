@@ -1,0 +1,81 @@
+// The `prediction_log` exporter: one row per prediction in SQLite or PostgreSQL, keyed by prediction
+// id, with ground truth and late stages filled in when they come. It reads the queue through its own
+// cursor; a batch it cannot write stays in the queue and is offered again (see writer.ts).
+import type { Counter } from '@opentelemetry/api';
+import { join } from 'node:path';
+import { checkWritablePath } from '../../config/preflight.js';
+import type { Exporter, ExporterContext, ExporterFactory } from '../../pipeline/component.js';
+import { predictionLogConfig, type PredictionLogConfig } from './config.js';
+import type { LogDriver } from './driver.js';
+import { Maintenance } from './maintenance.js';
+import { checkPostgres, pgClean, PostgresDriver } from './postgres.js';
+import { wellFormed } from './row.js';
+import { SqliteDriver } from './sqlite.js';
+import { PredictionLogWriter } from './writer.js';
+
+export function createDriver(config: PredictionLogConfig, onIdleError?: (err: Error) => void): LogDriver {
+  if (config.driver === 'postgres') {
+    return new PostgresDriver({ url: config.url!, table: config.table, connectTimeoutMs: config.connect_timeout, onIdleError });
+  }
+  return new SqliteDriver(config.path, config.table);
+}
+
+export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterContext): Exporter & { writer: PredictionLogWriter; maintenance?: Maintenance } {
+  const driver = createDriver(config, (err) => ctx.logger.debug({ err: err.message }, 'idle PostgreSQL connection closed'));
+  let refused: Counter | undefined;
+  const writer = new PredictionLogWriter(driver, {
+    maxRows: config.batch.max_rows,
+    logger: ctx.logger,
+    clean: config.driver === 'postgres' ? pgClean : wellFormed,
+    onRefused: (n) => refused?.add(n, { exporter: ctx.id }),
+  });
+  const maintenance =
+    config.retention > 0 || config.archive_after > 0
+      ? new Maintenance(driver, {
+          table: config.table,
+          retentionMs: config.retention,
+          archiveAfterMs: config.archive_after,
+          archiveDir: config.archive_dir ?? join(ctx.dataDir, 'archive'),
+          intervalMs: config.maintenance_interval,
+          clock: ctx.clock,
+          logger: ctx.logger,
+        })
+      : undefined;
+  return {
+    writer,
+    maintenance,
+    async start() {
+      refused = ctx.meter().createCounter('modelwatch_exporter_refused', { description: 'Records a record exporter can never store (logged with the reason), not retried' });
+      try {
+        await driver.migrate();
+      } catch (err) {
+        // A local file that cannot be opened is a configuration error; a remote database may come back.
+        if (config.driver === 'sqlite') throw new Error(`prediction log ${driver.target}: ${(err as Error).message}`);
+        ctx.logger.error({ target: driver.target, err: (err as Error).message }, 'prediction log database not ready; records wait in the queue');
+      }
+      maintenance?.start();
+      ctx.logger.info({ target: driver.target }, 'prediction log ready');
+    },
+    exportRecords: (batch) => writer.write(batch),
+    async shutdown() {
+      await maintenance?.stop();
+      await driver.close();
+    },
+  };
+}
+
+export const predictionLogExporterFactory: ExporterFactory<PredictionLogConfig> = {
+  kind: 'exporter',
+  type: 'prediction_log',
+  description: 'One row per prediction, with its ground truth, in SQLite or PostgreSQL',
+  config: predictionLogConfig,
+  async preflight(config) {
+    if (config.driver === 'postgres') {
+      const problem = await checkPostgres(config.url!, Math.min(config.connect_timeout, 5_000));
+      return problem ? [{ path: 'url', message: problem }] : [];
+    }
+    const problem = checkWritablePath(config.path);
+    return problem ? [{ path: 'path', message: problem }] : [];
+  },
+  create: createPredictionLog,
+};

@@ -1,0 +1,119 @@
+// The SQLite driver: better-sqlite3, WAL, one transaction per batch. NaN cannot be stored in a REAL
+// column (SQLite turns it into NULL), so a NaN number is stored as the text 'NaN' (SQLite columns are
+// dynamically typed) and read back as NaN; ±Infinity are stored as REAL.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { SCHEMA_TABLE, type LogDriver, type StoredRow } from './driver.js';
+import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, type LogRow } from './row.js';
+import { sqliteMigrations } from './schema/sqlite.js';
+import { onConflictUpdate, quoteIdent } from './upsert-sql.js';
+
+const DATA_ERRORS = /^SQLITE_(TOOBIG|CONSTRAINT|MISMATCH|RANGE)/;
+
+export class SqliteDriver implements LogDriver {
+  readonly target: string;
+  private db?: Database.Database;
+  private upsert?: Database.Statement;
+  private readonly t: string;
+
+  constructor(
+    private readonly path: string,
+    private readonly table: string,
+  ) {
+    this.target = `sqlite ${resolve(path)} table ${table}`;
+    this.t = quoteIdent(table);
+  }
+
+  private open(): Database.Database {
+    if (this.db) return this.db;
+    mkdirSync(dirname(resolve(this.path)), { recursive: true });
+    const db = new Database(this.path);
+    db.pragma('journal_mode = WAL');
+    // The queue row is trimmed once this commit returns: make it survive power loss too.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    this.db = db;
+    return db;
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.open();
+    db.exec(`CREATE TABLE IF NOT EXISTS ${SCHEMA_TABLE} (table_name TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (table_name, version))`);
+    const steps = sqliteMigrations(this.table);
+    db.transaction(() => {
+      const row = db.prepare(`SELECT max(version) AS v FROM ${SCHEMA_TABLE} WHERE table_name = ?`).get(this.table) as { v: number | null };
+      const applied = row.v ?? 0;
+      if (applied > steps.length) throw new Error(`${this.target} has schema version ${applied}, newer than this agent knows (${steps.length})`);
+      for (let v = applied + 1; v <= steps.length; v++) {
+        db.exec(steps[v - 1]);
+        db.prepare(`INSERT INTO ${SCHEMA_TABLE} (table_name, version, applied_at) VALUES (?, ?, ?)`).run(this.table, v, new Date().toISOString());
+      }
+    }).immediate();
+    const cols = COLUMNS.join(', ');
+    this.upsert = db.prepare(`INSERT INTO ${this.t} AS cur (${cols}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ${onConflictUpdate()}`);
+  }
+
+  async write(rows: readonly LogRow[]): Promise<void> {
+    if (!this.upsert) await this.migrate();
+    const db = this.open();
+    const stmt = this.upsert!;
+    db.transaction(() => {
+      for (const r of rows) stmt.run(COLUMNS.map((c) => bindValue(r[c])));
+    }).immediate();
+  }
+
+  isDataError(err: unknown): boolean {
+    if (err instanceof TypeError || err instanceof RangeError) return true;
+    const code = (err as { code?: unknown })?.code;
+    return typeof code === 'string' && DATA_ERRORS.test(code);
+  }
+
+  async get(id: string): Promise<StoredRow | undefined> {
+    const r = this.open().prepare(`SELECT * FROM ${this.t} WHERE prediction_id = ?`).get(id) as Record<string, unknown> | undefined;
+    return r && toStored(r);
+  }
+
+  async count(): Promise<number> {
+    return (this.open().prepare(`SELECT count(*) AS n FROM ${this.t}`).get() as { n: number }).n;
+  }
+
+  async firstTime(fromIso: string, beforeIso: string): Promise<string | undefined> {
+    const r = this.open().prepare(`SELECT min(time) AS t FROM ${this.t} WHERE time >= ? AND time < ?`).get(fromIso, beforeIso) as { t: string | null };
+    return r.t ?? undefined;
+  }
+
+  async page(fromIso: string, toIso: string, after: { time: string; id: string } | undefined, limit: number): Promise<StoredRow[]> {
+    const db = this.open();
+    const rows = after
+      ? db.prepare(`SELECT * FROM ${this.t} WHERE time >= ? AND time < ? AND (time, prediction_id) > (?, ?) ORDER BY time, prediction_id LIMIT ?`).all(fromIso, toIso, after.time, after.id, limit)
+      : db.prepare(`SELECT * FROM ${this.t} WHERE time >= ? AND time < ? ORDER BY time, prediction_id LIMIT ?`).all(fromIso, toIso, limit);
+    return (rows as Record<string, unknown>[]).map(toStored);
+  }
+
+  async deleteBefore(cutoffIso: string): Promise<number> {
+    const r = this.open().prepare(`DELETE FROM ${this.t} WHERE time < ? OR (time IS NULL AND ground_truth_at < ?)`).run(cutoffIso, cutoffIso);
+    return r.changes;
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    this.upsert = undefined;
+  }
+}
+
+function bindValue(v: unknown): unknown {
+  return typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v;
+}
+
+function toStored(r: Record<string, unknown>): StoredRow {
+  const out: Record<string, unknown> = {};
+  for (const c of COLUMNS) {
+    const v = r[c] ?? null;
+    if (v !== null && JSON_COLUMNS.has(c)) out[c] = JSON.parse(v as string);
+    else if (v !== null && NUMBER_COLUMNS.has(c)) out[c] = Number(v);
+    else out[c] = v;
+  }
+  return out as StoredRow;
+}
