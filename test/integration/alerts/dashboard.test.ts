@@ -171,7 +171,8 @@ const KNOWN_METRICS = new Set([
 test('dashboard: every query names only metrics the agent exports or the rules record', () => {
   for (const { where, expr } of allQueries()) {
     // Identifiers followed by a selector or range: metric names (functions are followed by "(").
-    const names = [...expr.matchAll(/([A-Za-z_:][\w:]*)\s*(?=\{|\[)/g)].map((m) => m[1]);
+    const bare = /^[A-Za-z_:][\w:]*$/.test(expr.trim());
+    const names = bare ? [expr.trim()] : [...expr.matchAll(/([A-Za-z_:][\w:]*)\s*(?=\{|\[)/g)].map((m) => m[1]);
     assert.ok(names.length > 0, `${where}: no metric found in ${expr}`);
     for (const name of names) assert.ok(KNOWN_METRICS.has(name), `${where}: unknown metric ${name}`);
   }
