@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerRunCommand } from './commands/run.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerPrintConfigCommand } from './commands/print-config.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { VERSION } from './version.js';
 
 const program = new Command('modelwatch')
@@ -12,4 +13,5 @@ const program = new Command('modelwatch')
 registerRunCommand(program);
 registerValidateCommand(program);
 registerPrintConfigCommand(program);
+registerDriftCommand(program);
 await program.parseAsync(process.argv);

@@ -33,7 +33,7 @@ export interface PredictionRecord {
   /** Ground truth known at prediction time. */
   groundTruthClass?: string;
   groundTruthValue?: number;
-  /** Set when the span status is ERROR: error.type, else the exception type, else "error". */
+  /** Set when the span status is ERROR: error.type, else the exception type, else "_OTHER" (as OTel semconv). */
   errorType?: string;
   /** Stage latencies (seconds) of children carried in the same span set, filled by the assembler. */
   stages?: Partial<Record<StageName, number>>;
