@@ -9,8 +9,9 @@ import { delimiter, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { freePort } from './ports.js';
+import { REPO_ROOT } from './paths.js';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export { REPO_ROOT };
 export const ALERTS_DIR = join(REPO_ROOT, 'alerts');
 /** The shipped rule files, in load order (alerts read recorded series). */
 export const SHIPPED_RULE_FILES = [

@@ -5,10 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CLI, allocatePorts } from '../../helpers/agent.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
+const ROOT = REPO_ROOT;
 const dir = mkdtempSync(join(tmpdir(), 'modelwatch-validate-'));
 
 async function portEnv(): Promise<Record<string, string>> {

@@ -8,8 +8,9 @@ import fc from 'fast-check';
 import { OtlpDecodeError } from '../../../src/otlp/result.js';
 import { decodeTraceRequestJson, decodeTraceRequestProto } from '../../../src/otlp/traces.js';
 import { decodeLogsRequestJson, decodeLogsRequestProto } from '../../../src/otlp/logs.js';
+import { FIXTURES_DIR } from '../../helpers/paths.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'otlp');
+const FIXTURES = join(FIXTURES_DIR, 'otlp');
 const traces = new Uint8Array(readFileSync(join(FIXTURES, 'traces.proto.bin')));
 const logs = new Uint8Array(readFileSync(join(FIXTURES, 'logs.proto.bin')));
 const tracesJson = readFileSync(join(FIXTURES, 'traces.json'), 'utf8');

@@ -12,8 +12,9 @@ import {
 } from './scenario.js';
 import { assertRecords, decodeAny } from './expect.js';
 import type { DecodeResult } from '../../../src/otlp/result.js';
+import { FIXTURES_DIR } from '../../helpers/paths.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'otlp');
+const FIXTURES = join(FIXTURES_DIR, 'otlp');
 const servers = new CaptureServers();
 let liveIds: ScenarioIds | undefined;
 

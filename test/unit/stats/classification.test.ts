@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { SlidingConfusionWindow, type Scores } from '../../../src/stats/classification.js';
+import { FIXTURES_DIR } from '../../helpers/paths.js';
 
 // Reference values come from scikit-learn (scripts/gen_quality_vectors.py, run with /usr/bin/python3).
 interface Expected {
@@ -24,7 +26,7 @@ interface Stream {
   checkpoints: Expected[];
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../../fixtures/quality/vectors.json', import.meta.url), 'utf8'),
+  readFileSync(join(FIXTURES_DIR, 'quality', 'vectors.json'), 'utf8'),
 ) as { streams: Stream[] };
 
 const TOLERANCE = 1e-12;

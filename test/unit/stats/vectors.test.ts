@@ -3,6 +3,7 @@
 //   KS statistic 1e-12 absolute; KS p-value and kstwo.sf 1e-9 absolute + 1e-6 relative;
 //   chi-square, Z-test: statistic 1e-9 relative, p-value 1e-9 absolute + 1e-6 relative;
 //   Wasserstein, Jensen–Shannon, PSI: 1e-9 relative (+1e-12 absolute).
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,8 +16,9 @@ import { psi } from '../../../src/stats/psi.js';
 import { quantileEdges } from '../../../src/stats/quantile_bins.js';
 import { sortedFinite } from '../../../src/stats/ks.js';
 import { zTestProportions } from '../../../src/stats/ztest.js';
+import { FIXTURES_DIR } from '../../helpers/paths.js';
 
-const vectors = JSON.parse(readFileSync(new URL('../../fixtures/drift/vectors.json', import.meta.url), 'utf8'));
+const vectors = JSON.parse(readFileSync(join(FIXTURES_DIR, 'drift', 'vectors.json'), 'utf8'));
 
 function close(actual: number, expected: number, abs: number, rel: number, what: string): void {
   const ok = actual === expected || Math.abs(actual - expected) <= abs + rel * Math.abs(expected);
