@@ -1,0 +1,185 @@
+// The join of ground truth to predictions by prediction id, shared by the quality processors (window,
+// concept_drift): each holds its own LabelJoin, so neither depends on the other being configured.
+// Pure and in memory (consume() does no I/O). What must outlive a restart is handed over two ways:
+// toJSON() for the small parts (early labels, recently joined ids) that go into the processor snapshot,
+// and `takeChanges()` for the pending predictions, which are many and live in a table of the processor's
+// own (see pending-table.ts), written only in the checkpoint transaction.
+//
+// Time is the queue's receive time (`at`), never the wall clock, so a replay after a crash expires and
+// evicts exactly what the uninterrupted run did. Ages are kept in insertion order (Map order), which is
+// age order because `at` only grows along the queue.
+
+/** A prediction that can still receive its label. */
+export interface PendingPrediction {
+  id: string;
+  modelName: string;
+  modelVersion: string;
+  predictedClass: string;
+  /** Queue time the prediction arrived (ms). */
+  atMs: number;
+  /** Insertion order, kept so a reload from the table restores the exact age order. */
+  seq: number;
+}
+
+/** A label that came before its prediction. */
+export interface EarlyLabel {
+  id: string;
+  actualClass: string;
+  modelName?: string;
+  atMs: number;
+}
+
+/** A prediction joined to its ground truth: what the quality processors consume. */
+export interface LabelledPrediction {
+  predictionId: string;
+  modelName: string;
+  modelVersion: string;
+  predictedClass: string;
+  actualClass: string;
+}
+
+export type UnmatchedReason = 'expired' | 'evicted';
+
+export interface LabelJoinOptions {
+  /** Predictions awaiting a label, at most. The oldest goes first. */
+  maxPendingPredictions: number;
+  /** A prediction waits this long (ms of queue time) for its label. */
+  predictionTtlMs: number;
+  /** Labels awaiting their prediction, at most. */
+  maxPendingLabels: number;
+  labelTtlMs: number;
+  /** Ids joined lately, remembered so a label delivered twice (at-least-once sources) is not "unmatched". */
+  rememberJoined: number;
+}
+
+export interface LabelJoinEvents {
+  labelled(l: LabelledPrediction): void;
+  unmatched(modelName: string, reason: UnmatchedReason): void;
+}
+
+export interface LabelJoinState {
+  version: 1;
+  nextSeq: number;
+  early: EarlyLabel[];
+  joined: string[];
+}
+
+/** A change to the pending-prediction table: the entry to upsert, or null to delete. */
+export type PendingChanges = Map<string, PendingPrediction | null>;
+
+export class LabelJoin {
+  private readonly pending = new Map<string, PendingPrediction>();
+  private readonly early = new Map<string, EarlyLabel>();
+  private readonly joined = new Set<string>();
+  /** Write-behind overlay: pending-table changes since the last takeChanges(). */
+  private changes: PendingChanges = new Map();
+  private nextSeq = 0;
+
+  constructor(private readonly opts: LabelJoinOptions, private readonly events: LabelJoinEvents) {}
+
+  get pendingPredictions(): number {
+    return this.pending.size;
+  }
+  get pendingLabels(): number {
+    return this.early.size;
+  }
+
+  /** A classification prediction: labelled at once, joined to an early label, or left waiting. */
+  prediction(p: { id: string; modelName: string; modelVersion: string; predictedClass: string; groundTruthClass?: string }, at: number): void {
+    this.expire(at);
+    if (p.groundTruthClass !== undefined) {
+      this.emit(p.id, p.modelName, p.modelVersion, p.predictedClass, p.groundTruthClass);
+      return;
+    }
+    const label = this.early.get(p.id);
+    if (label !== undefined) {
+      this.early.delete(p.id);
+      this.emit(p.id, p.modelName, p.modelVersion, p.predictedClass, label.actualClass);
+      return;
+    }
+    // The same id again (a retried send): the newer prediction waits, at the young end.
+    this.removePending(p.id);
+    const entry: PendingPrediction = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, predictedClass: p.predictedClass, atMs: at, seq: this.nextSeq++ };
+    this.pending.set(p.id, entry);
+    this.changes.set(p.id, entry);
+    while (this.pending.size > this.opts.maxPendingPredictions) this.removePending(this.pending.keys().next().value as string);
+  }
+
+  /** Ground truth that came later (feedback span, log record, SQL row). */
+  label(f: { predictionId: string; actualClass: string; modelName?: string }, at: number): void {
+    this.expire(at);
+    const p = this.pending.get(f.predictionId);
+    if (p !== undefined) {
+      this.removePending(p.id);
+      this.emit(p.id, p.modelName, p.modelVersion, p.predictedClass, f.actualClass);
+      return;
+    }
+    if (this.joined.has(f.predictionId)) return; // delivered twice: already counted
+    this.early.delete(f.predictionId);
+    this.early.set(f.predictionId, { id: f.predictionId, actualClass: f.actualClass, modelName: f.modelName, atMs: at });
+    while (this.early.size > this.opts.maxPendingLabels) {
+      const oldest = this.early.values().next().value as EarlyLabel;
+      this.early.delete(oldest.id);
+      this.events.unmatched(oldest.modelName ?? '', 'evicted');
+    }
+  }
+
+  /** Drops predictions and labels that waited too long (called on every record; also callable alone). */
+  expire(at: number): void {
+    for (const p of this.pending.values()) {
+      if (p.atMs + this.opts.predictionTtlMs > at) break;
+      this.removePending(p.id);
+    }
+    for (const l of this.early.values()) {
+      if (l.atMs + this.opts.labelTtlMs > at) break;
+      this.early.delete(l.id);
+      this.events.unmatched(l.modelName ?? '', 'expired');
+    }
+  }
+
+  /** The pending-table changes since the last call (for persist()); the overlay starts afresh. */
+  takeChanges(): PendingChanges {
+    const c = this.changes;
+    this.changes = new Map();
+    return c;
+  }
+
+  /** Loads the pending predictions read back from the table, oldest first (seq order). */
+  loadPending(rows: Iterable<PendingPrediction>): void {
+    this.pending.clear();
+    const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+    for (const r of sorted) this.pending.set(r.id, r);
+  }
+
+  /** The pending predictions, oldest first (for tests and diagnostics). */
+  pendingEntries(): PendingPrediction[] {
+    return [...this.pending.values()];
+  }
+
+  toJSON(): LabelJoinState {
+    return { version: 1, nextSeq: this.nextSeq, early: [...this.early.values()], joined: [...this.joined] };
+  }
+
+  restore(state: LabelJoinState): void {
+    if (state?.version !== 1) throw new TypeError('not a LabelJoin state (version 1)');
+    this.nextSeq = state.nextSeq;
+    this.early.clear();
+    for (const l of state.early) this.early.set(l.id, l);
+    this.joined.clear();
+    for (const id of state.joined) this.joined.add(id);
+    this.changes = new Map();
+  }
+
+  private removePending(id: string): void {
+    if (this.pending.delete(id)) this.changes.set(id, null);
+  }
+
+  private emit(id: string, modelName: string, modelVersion: string, predictedClass: string, actualClass: string): void {
+    if (this.opts.rememberJoined > 0) {
+      this.joined.delete(id);
+      this.joined.add(id);
+      if (this.joined.size > this.opts.rememberJoined) this.joined.delete(this.joined.values().next().value as string);
+    }
+    this.events.labelled({ predictionId: id, modelName, modelVersion, predictedClass, actualClass });
+  }
+}
