@@ -2,9 +2,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { checkPostgres, describeUrl, pgClean, PostgresDriver } from '../../../src/exporters/prediction_log/postgres.js';
 import { PredictionLogWriter } from '../../../src/exporters/prediction_log/writer.js';
+import { Maintenance } from '../../../src/exporters/prediction_log/maintenance.js';
+import { archivePath } from '../../../src/exporters/prediction_log/archive.js';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres.js';
 import { driverSuite } from './prediction-log-suite.js';
 import { prediction } from './prediction-log-records.js';
@@ -88,6 +94,29 @@ describe('prediction log on PostgreSQL', () => {
     assert.equal(outage.length, 1);
     assert.equal(back.length, 1);
     assert.ok(!JSON.stringify(lines).includes(server.password), 'no password in logs');
+  });
+
+  test('archive pages through a day in (time, id) order, then retention deletes', async () => {
+    const d = driver();
+    const w = new PredictionLogWriter(d, { maxRows: 1000, logger: pino({ level: 'silent' }), clean: pgClean });
+    const day = Date.UTC(2024, 0, 2);
+    // 12 001 rows on one day: more than one page of 5000; equal times ordered by id.
+    await w.write(Array.from({ length: 12_001 }, (_, i) => prediction(`a-${String(i).padStart(5, '0')}`, { startMs: day + Math.floor(i / 3) * 1000 })));
+    await w.write([prediction('next-day', { startMs: day + 86_400_000 + 5 })]);
+    const archiveDir = mkdtempSync(join(tmpdir(), 'modelwatch-pg-archive-'));
+    try {
+      const now = day + 200 * 86_400_000;
+      const m = new Maintenance(d, { table: 'x', retentionMs: 150 * 86_400_000, archiveAfterMs: 100 * 86_400_000, archiveDir, intervalMs: 3_600_000, clock: { now: () => now }, logger: pino({ level: 'silent' }) });
+      const r = await m.runOnce();
+      assert.deepEqual(r, { archived: [{ day: '2024-01-02', rows: 12_001 }, { day: '2024-01-03', rows: 1 }], deleted: 12_002 });
+      const lines = gunzipSync(readFileSync(archivePath(archiveDir, 'x', day))).toString().trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => l.prediction_id), Array.from({ length: 12_001 }, (_, i) => `a-${String(i).padStart(5, '0')}`));
+      assert.equal(lines[7].time, new Date(day + 2000).toISOString());
+      assert.deepEqual(lines[7].features, { sepal_length: 5.1, color: 'red', fresh: true });
+      assert.equal(await d.count(), 0);
+    } finally {
+      rmSync(archiveDir, { recursive: true, force: true });
+    }
   });
 
   test('preflight: reachable, or an error naming the host without the password', async () => {
