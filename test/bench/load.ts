@@ -1,0 +1,105 @@
+// A load client: keeps `concurrency` Export calls in flight over gRPC or HTTP for a while (or at a fixed
+// rate) and records what was acknowledged and how long each call took.
+import * as grpc from '@grpc/grpc-js';
+import { Agent, request } from 'node:http';
+import type { Payload } from './payload.js';
+
+export type Transport = 'grpc' | 'http/protobuf' | 'http/json';
+
+export interface LoadResult {
+  calls: number;
+  failed: number;
+  spans: number;
+  seconds: number;
+  spansPerSecond: number;
+  latenciesMs: number[];
+}
+
+type Send = () => Promise<boolean>;
+
+function grpcSender(port: number, payload: Payload): { send: Send; close(): void } {
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const body = Buffer.from(payload.proto);
+  const send: Send = () =>
+    new Promise((resolve) => {
+      client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, body, { deadline: Date.now() + 10_000 }, (err) => resolve(!err));
+    });
+  return { send, close: () => client.close() };
+}
+
+function httpSender(port: number, payload: Payload, json: boolean): { send: Send; close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const body = Buffer.from(json ? payload.json : payload.proto);
+  const send: Send = () =>
+    new Promise((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf', 'content-length': body.length } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      });
+      req.on('error', () => resolve(false));
+      req.end(body);
+    });
+  return { send, close: () => agent.destroy() };
+}
+
+export function sender(transport: Transport, port: number, payload: Payload) {
+  return transport === 'grpc' ? grpcSender(port, payload) : httpSender(port, payload, transport === 'http/json');
+}
+
+/** As fast as the server answers, with `concurrency` calls in flight. */
+export async function saturate(transport: Transport, port: number, payload: Payload, seconds: number, concurrency = 8): Promise<LoadResult> {
+  const s = sender(transport, port, payload);
+  const end = Date.now() + seconds * 1000;
+  const start = performance.now();
+  let calls = 0;
+  let failed = 0;
+  const latenciesMs: number[] = [];
+  const worker = async () => {
+    while (Date.now() < end) {
+      const t = performance.now();
+      const ok = await s.send();
+      latenciesMs.push(performance.now() - t);
+      if (ok) calls++;
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - start) / 1000;
+  s.close();
+  return { calls, failed, spans: calls * payload.spans, seconds: elapsed, spansPerSecond: (calls * payload.spans) / elapsed, latenciesMs };
+}
+
+/** A fixed rate: one call every payload.spans / spansPerSecond seconds, open loop. */
+export async function fixedRate(transport: Transport, port: number, payload: Payload, spansPerSecond: number, seconds: number): Promise<LoadResult> {
+  const s = sender(transport, port, payload);
+  const intervalMs = (payload.spans / spansPerSecond) * 1000;
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  let calls = 0;
+  let failed = 0;
+  const latenciesMs: number[] = [];
+  for (let i = 0; ; i++) {
+    const due = start + i * intervalMs;
+    if (due - start > seconds * 1000) break;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t = performance.now();
+    pending.push(
+      s.send().then((ok) => {
+        latenciesMs.push(performance.now() - t);
+        if (ok) calls++;
+        else failed++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - start) / 1000;
+  s.close();
+  return { calls, failed, spans: calls * payload.spans, seconds: elapsed, spansPerSecond: (calls * payload.spans) / elapsed, latenciesMs };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

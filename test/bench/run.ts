@@ -1,0 +1,153 @@
+// `npm run bench`: the agent's throughput against the bare-server ceiling, its cost at a fixed load,
+// acknowledgement latency, and restart time with a backlog. Prints a table and writes bench-results.json.
+// Knobs: BENCH_SECONDS (saturation phases, default 10), BENCH_FIXED_SECONDS (default 30), BENCH_RATE
+// (default 10000 spans/s), BENCH_BACKLOG (predictions in the queue for the restart test, default 1000000).
+import { fork } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allocatePorts, startAgent, type AgentHandle, type AgentPorts } from '../helpers/agent.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { parsePromText } from '../helpers/prom-text.js';
+import { openDatabase } from '../../src/storage/database.js';
+import { Queue } from '../../src/storage/queue.js';
+import { decodeTraceRequestProto } from '../../src/otlp/traces.js';
+import { fixedRate, percentile, saturate, type Transport } from './load.js';
+import { makePayload } from './payload.js';
+import { cpuSeconds, rssSampler } from './proc-stats.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 30);
+const RATE = Number(process.env.BENCH_RATE ?? 10_000);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
+const TRANSPORTS: Transport[] = ['grpc', 'http/protobuf', 'http/json'];
+
+const payload = makePayload(512);
+const results: Record<string, unknown> = { when: new Date().toISOString(), payload: { spans: payload.spans, protoBytes: payload.proto.length, jsonBytes: payload.json.length } };
+const rows: [string, string][] = [];
+const row = (what: string, value: string) => {
+  rows.push([what, value]);
+  console.log(`${what.padEnd(58)} ${value}`);
+};
+
+function agentEnv(ports: AgentPorts, dir: string): Record<string, string> {
+  return {
+    MODELWATCH_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
+    MODELWATCH_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
+    MODELWATCH_PROMETHEUS_ENDPOINT: `127.0.0.1:${ports.prometheus}`,
+    MODELWATCH_ADMIN_ENDPOINT: `127.0.0.1:${ports.admin}`,
+    MODELWATCH_DATA_DIR: dir,
+    MODELWATCH_LOG_LEVEL: 'warn',
+  };
+}
+
+/** The embedded default pipeline (config/modelwatch.yaml) on bench ports: what a user runs. */
+async function startDefaultAgent(dir: string, ports?: AgentPorts): Promise<AgentHandle> {
+  const p = ports ?? (await allocatePorts());
+  const defaultConfig = join(REPO_ROOT, 'config', 'modelwatch.yaml');
+  const { readFileSync } = await import('node:fs');
+  return startAgent({ dir, ports: p, env: agentEnv(p, dir), config: () => readFileSync(defaultConfig, 'utf8') });
+}
+
+async function processed(agent: AgentHandle): Promise<number> {
+  const s = parsePromText(await agent.metricsText());
+  return s.filter((x) => x.name === 'model_predictions_total' && x.labels.model_name === 'bench').reduce((n, x) => n + x.value, 0);
+}
+
+async function ceiling(): Promise<Record<Transport, number>> {
+  const ports = await allocatePorts();
+  const child = fork(join(import.meta.dirname, 'bare-server.js'), [String(ports.grpc), String(ports.http)], { stdio: 'inherit' });
+  await new Promise((r) => child.once('message', r));
+  const out = {} as Record<Transport, number>;
+  for (const t of TRANSPORTS) {
+    const r = await saturate(t, t === 'grpc' ? ports.grpc : ports.http, payload, SECONDS);
+    out[t] = r.spansPerSecond;
+    row(`ceiling: bare server, ${t} (spans/s)`, r.spansPerSecond.toFixed(0));
+  }
+  child.kill();
+  return out;
+}
+
+async function agentThroughput(ceil: Record<Transport, number>) {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-bench-'));
+  const agent = await startDefaultAgent(dir);
+  const pid = agent.proc.pid!;
+  const out: Record<string, unknown> = {};
+  for (const t of TRANSPORTS) {
+    const before = await processed(agent);
+    const cpu0 = cpuSeconds(pid);
+    const rss = rssSampler(pid);
+    const r = await saturate(t, t === 'grpc' ? agent.ports.grpc : agent.ports.http, payload, SECONDS);
+    const processedInWindow = (await processed(agent)) - before;
+    // Drain: how long the processors need to catch up with what was acknowledged.
+    const t0 = performance.now();
+    while ((await processed(agent)) - before < r.spans) await sleep(100);
+    const drainS = (performance.now() - t0) / 1000;
+    const cpu = (cpuSeconds(pid) - cpu0) / (r.seconds + drainS);
+    const peak = rss.stop();
+    const sustained = r.spans / (r.seconds + drainS);
+    out[t] = { ackedSpansPerSecond: r.spansPerSecond, processedInWindowPerSecond: processedInWindow / r.seconds, sustainedSpansPerSecond: sustained, drainSeconds: drainS, failedCalls: r.failed, cpuCores: cpu, peakRssMiB: peak, ratioToCeiling: sustained / ceil[t] };
+    row(`agent: ${t} acknowledged (spans/s)`, r.spansPerSecond.toFixed(0));
+    row(`agent: ${t} sustained, acked and processed (spans/s)`, `${sustained.toFixed(0)}  (drain ${drainS.toFixed(1)} s, ${r.failed} refused calls)`);
+    row(`agent / ceiling, ${t}`, (sustained / ceil[t]).toFixed(3));
+    row(`agent: ${t} CPU (cores) / peak RSS (MiB)`, `${cpu.toFixed(2)} / ${peak.toFixed(0)}`);
+  }
+  await agent.stop();
+  return out;
+}
+
+async function fixedLoad() {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-bench-'));
+  const agent = await startDefaultAgent(dir);
+  const pid = agent.proc.pid!;
+  await sleep(1000);
+  const cpu0 = cpuSeconds(pid);
+  const rss = rssSampler(pid);
+  const r = await fixedRate('grpc', agent.ports.grpc, payload, RATE, FIXED_SECONDS);
+  const cpu = (cpuSeconds(pid) - cpu0) / r.seconds;
+  const peak = rss.stop();
+  const out = { rate: RATE, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99) };
+  row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s: CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
+  row(`fixed load: peak RSS (MiB)`, peak.toFixed(0));
+  row(`fixed load: acknowledgement p50 / p99 (ms)`, `${out.ackP50Ms.toFixed(2)} / ${out.ackP99Ms.toFixed(2)}`);
+  await agent.stop();
+  return out;
+}
+
+async function restartWithBacklog() {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-bench-'));
+  // Start once so the schema and consumers exist, stop, then fill the queue directly.
+  let agent = await startDefaultAgent(dir);
+  const ports = agent.ports;
+  await agent.stop();
+  const db = openDatabase(join(dir, 'modelwatch.db'), { sync: 'normal' });
+  const queue = new Queue(db, 64 * 1024 ** 3);
+  const records = decodeTraceRequestProto(payload.proto).records;
+  const encoded = queue.encode(records);
+  const batches = Math.ceil(BACKLOG / records.length);
+  db.transaction(() => {
+    for (let i = 0; i < batches; i++) queue.append('otlp', records.length, encoded);
+  })();
+  db.close();
+  const t0 = performance.now();
+  agent = await startDefaultAgent(dir, ports);
+  const readyS = (performance.now() - t0) / 1000;
+  while ((await processed(agent)) < batches * records.length) await sleep(200);
+  const drainS = (performance.now() - t0) / 1000;
+  await agent.stop();
+  const out = { predictions: batches * records.length, healthySeconds: readyS, drainedSeconds: drainS, drainSpansPerSecond: (batches * records.length) / drainS };
+  row(`restart with ${out.predictions} predictions queued: healthy after (s)`, readyS.toFixed(2));
+  row(`restart: backlog processed after (s)`, `${drainS.toFixed(1)}  (${out.drainSpansPerSecond.toFixed(0)} spans/s)`);
+  return out;
+}
+
+console.log(`modelwatch benchmark: payload ${payload.spans} spans, ${payload.proto.length} B protobuf, ${payload.json.length} B JSON; ${SECONDS} s per phase\n`);
+const ceil = await ceiling();
+results.ceiling = ceil;
+results.agent = await agentThroughput(ceil);
+results.fixedLoad = await fixedLoad();
+results.restart = await restartWithBacklog();
+writeFileSync(join(REPO_ROOT, 'bench-results.json'), JSON.stringify(results, null, 2));
+console.log('\nwritten: bench-results.json (decoder alone: npx tsx test/bench/decode.ts; offline drift vs scipy: npx tsx test/bench/drift.ts)');
+process.exit(0);
