@@ -60,6 +60,7 @@ test('archives whole old days to <dir>/<table>/YYYY/MM/DD.jsonl.gz, then deletes
   const lines = readArchive(file);
   assert.deepEqual(lines.map((l) => l.prediction_id), ['d100-a', 'd100-b', 'd100-c']);
   const a = await d.get('d100-a');
+  assert.ok(a);
   assert.deepEqual(lines[0], a);
   assert.equal(lines[0].ground_truth_class, 'versicolor');
   assert.deepEqual(lines[0].features, { sepal_length: 5.1, color: 'red', fresh: true });
