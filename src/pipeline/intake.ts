@@ -16,6 +16,9 @@ export interface IntakeOptions {
 
 export class QueueIntake {
   private lastFullLog = 0;
+  private pending: { receiver: string; items: number; payload: Buffer; resolve: (r: AppendResult) => void }[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
   constructor(private readonly queue: Queue, private readonly opts: IntakeOptions) {}
 
   /** The sink one receiver writes through; rows are tagged with the receiver id for pipeline routing. */
@@ -30,7 +33,8 @@ export class QueueIntake {
       return { ok: false, reason: 'queue_full', retryAfterMs: 0, message: 'batch larger than the whole queue capacity (storage.max_bytes)' };
     }
     const deadline = Date.now() + this.opts.backpressureWaitMs;
-    while (!this.queue.hasRoomFor(payload.length)) {
+    // Room counts batches already waiting for the group commit.
+    while (!this.queue.hasRoomFor(this.pendingBytes + payload.length)) {
       if (Date.now() >= deadline) {
         const now = Date.now();
         if (now - this.lastFullLog > 10_000) {
@@ -41,13 +45,37 @@ export class QueueIntake {
       }
       await sleep(25);
     }
+    return this.commit(receiver, items, payload);
+  }
+
+  /**
+   * Group commit: appends that arrive while the event loop is busy (most of all while the previous
+   * commit waits for fsync) are written in one transaction, so one fsync acknowledges many Export calls.
+   */
+  private commit(receiver: string, items: number, payload: Buffer): Promise<AppendResult> {
+    return new Promise((resolve) => {
+      this.pending.push({ receiver, items, payload, resolve });
+      this.pendingBytes += payload.length;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.flushScheduled = false;
+    let result: AppendResult = { ok: true };
     try {
-      this.queue.append(receiver, items, payload);
+      this.queue.appendMany(batch);
     } catch (err) {
       this.opts.logger.error({ err }, 'cannot write to the queue');
-      return { ok: false, reason: 'storage_error', retryAfterMs: 5000, message: `storage error: ${(err as Error).message}` };
+      result = { ok: false, reason: 'storage_error', retryAfterMs: 5000, message: `storage error: ${(err as Error).message}` };
     }
-    this.opts.onAppend();
-    return { ok: true };
+    for (const p of batch) p.resolve(result);
+    if (result.ok) this.opts.onAppend();
   }
 }

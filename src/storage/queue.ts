@@ -68,6 +68,17 @@ export class Queue {
     return Number(info.lastInsertRowid);
   }
 
+  /** Commits several batches in one transaction (one fsync): the group commit of concurrent Exports. */
+  appendMany(batches: readonly { receiver: string; items: number; payload: Buffer }[], receivedMs = Date.now()): void {
+    if (batches.length === 1) {
+      this.append(batches[0].receiver, batches[0].items, batches[0].payload, receivedMs);
+      return;
+    }
+    this.db.transaction(() => {
+      for (const b of batches) this.append(b.receiver, b.items, b.payload, receivedMs);
+    })();
+  }
+
   read(afterId: number, limit: number): QueueRow[] {
     const rows = this.readAfter.all(afterId, limit) as { id: number; received_ms: number; receiver: string; payload: Buffer }[];
     return rows.map((r) => ({ id: r.id, receivedMs: r.received_ms, receiver: r.receiver, records: deserialize(r.payload) as WireRecord[] }));
