@@ -9,8 +9,10 @@ export function summaryHistogram(ref: FeatureSummary, cur: FeatureSummary): Hist
   if (ref.kind === 'num' && cur.kind === 'num') {
     const r = ref.coarseCounts();
     const c = cur.coarseCounts();
+    // "[lo, hi)" labels (the report's format); the outer bins are closed by the observed min and max.
     const edges = ref.spec.coarse.map((i) => ref.spec.edges[i]);
-    const labels = r.length === 1 ? ['all'] : Array.from(r, (_, k) => (k === 0 ? `< ${fmt(edges[0])}` : k === r.length - 1 ? `>= ${fmt(edges[k - 1])}` : `[${fmt(edges[k - 1])}, ${fmt(edges[k])})`));
+    const bounds = [Math.min(ref.min, cur.min, edges[0] ?? Infinity), ...edges, Math.max(ref.max, cur.max, edges[edges.length - 1] ?? -Infinity)];
+    const labels = Array.from(r, (_, k) => `[${fmt(bounds[k])}, ${fmt(bounds[k + 1])})`);
     return { kind: 'num', labels, reference: shares(Array.from(r)), current: shares(Array.from(c)) };
   }
   if (ref.kind === 'cat' && cur.kind === 'cat') {
