@@ -13,7 +13,10 @@ const DATA_ERROR_CLASSES = new Set(['22', '23', '54']);
 /** A statement that hangs (server paused, network gone) must fail, so the batch is retried. */
 const QUERY_TIMEOUT_MS = 60_000;
 
-export const pgClean: Clean = (s) => wellFormed(s).replace(/\u0000/g, '\uFFFD');
+export const pgClean: Clean = (s) => {
+  const w = wellFormed(s);
+  return w.includes('\u0000') ? w.replace(/\u0000/g, '\uFFFD') : w;
+};
 
 function sqlType(c: keyof LogRow): string {
   if (TIME_COLUMNS.has(c)) return 'timestamptz';

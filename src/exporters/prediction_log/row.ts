@@ -70,15 +70,19 @@ export type Mapped = { row: LogRow } | { refused: Refusal };
 /** Cleans every string the row holds (PostgreSQL cannot store U+0000, nor lone surrogates in JSON). */
 export type Clean = (s: string) => string;
 
+const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Lone UTF-16 surrogates cannot be encoded as UTF-8: U+FFFD, as every UTF-8 encoder does. */
-export const wellFormed: Clean = (s) => s.replace(LONE_SURROGATE, '\uFFFD');
+export const wellFormed: Clean = (s) => (SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s);
 
 function emptyRow(id: string): LogRow {
-  const row = {} as Record<string, unknown>;
-  for (const c of COLUMNS) row[c] = null;
-  row.prediction_id = id;
-  return row as unknown as LogRow;
+  // A literal, so every row has one shape (the columns are listed in COLUMNS too).
+  return {
+    prediction_id: id, time: null, model_name: null, model_version: null, predicted_class: null, predicted_value: null,
+    confidence: null, probabilities: null, features: null, preprocess_seconds: null, inference_seconds: null,
+    postprocess_seconds: null, total_seconds: null, error_type: null, trace_id: null, span_id: null, resource: null,
+    tags: null, ground_truth_class: null, ground_truth_value: null, ground_truth_at: null,
+  };
 }
 
 export function isoTime(ms: number): string | undefined {
@@ -88,7 +92,19 @@ export function isoTime(ms: number): string | undefined {
 
 /** JSON text with cleaned keys and strings, non-finite numbers as strings. */
 export function toJson(value: unknown, clean: Clean): string {
-  return JSON.stringify(jsonSafe(value, clean));
+  // Most values need no rewriting: check first, allocate a cleaned copy only when needed.
+  return JSON.stringify(isJsonSafe(value, clean) ? value : jsonSafe(value, clean));
+}
+
+function isJsonSafe(v: unknown, clean: Clean): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v === 'string') return clean(v) === v;
+  if (Array.isArray(v)) return v.every((x) => isJsonSafe(x, clean));
+  if (v !== null && typeof v === 'object') {
+    for (const k in v) if (clean(k) !== k || !isJsonSafe((v as Record<string, unknown>)[k], clean)) return false;
+    return true;
+  }
+  return true;
 }
 
 function jsonSafe(v: unknown, clean: Clean): unknown {
@@ -120,7 +136,8 @@ function probabilities(p: number[] | undefined, classes: string[] | undefined, c
 }
 
 function keyProblem(what: string, v: string | undefined): string | undefined {
-  if (v !== undefined && Buffer.byteLength(v) > MAX_KEY_BYTES) return `${what} longer than ${MAX_KEY_BYTES} bytes`;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes only for strings that might be too long.
+  if (v !== undefined && v.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(v) > MAX_KEY_BYTES) return `${what} longer than ${MAX_KEY_BYTES} bytes`;
   return undefined;
 }
 
