@@ -20,6 +20,8 @@ interface SubWindow {
   count: number;
   /** One per reference column, in the reference's order. */
   summaries: FeatureSummary[];
+  /** Checkpoint form, kept until the next add: closed sub-windows are encoded once, not per checkpoint. */
+  encoded?: SummaryState[];
 }
 
 export interface MergedWindow {
@@ -50,6 +52,7 @@ export class SlidingWindow {
     const sw = this.subWindowAt(at);
     if (!sw) return;
     sw.count++;
+    sw.encoded = undefined;
     const cols = this.columns;
     for (let i = 0; i < cols.length; i++) {
       const v = columnValue(p, cols[i].name);
@@ -110,7 +113,7 @@ export class SlidingWindow {
 
   toJSON(): WindowState {
     return {
-      subWindows: [...this.subWindows.values()].map((sw) => ({ start: sw.start, count: sw.count, summaries: sw.summaries.map(encodeSummary) })),
+      subWindows: [...this.subWindows.values()].map((sw) => ({ start: sw.start, count: sw.count, summaries: (sw.encoded ??= sw.summaries.map(encodeSummary)) })),
     };
   }
 
