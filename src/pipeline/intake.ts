@@ -16,7 +16,7 @@ export interface IntakeOptions {
 
 export class QueueIntake {
   private lastFullLog = 0;
-  private pending: { receiver: string; items: number; payload: Buffer; resolve: (r: AppendResult) => void }[] = [];
+  private pending: { receiver: string; items: number; payload: Buffer; records: readonly WireRecord[]; resolve: (r: AppendResult) => void }[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
   constructor(private readonly queue: Queue, private readonly opts: IntakeOptions) {}
@@ -45,16 +45,16 @@ export class QueueIntake {
       }
       await sleep(25);
     }
-    return this.commit(receiver, items, payload);
+    return this.commit(receiver, items, payload, records);
   }
 
   /**
    * Group commit: appends that arrive while the event loop is busy (most of all while the previous
    * commit waits for fsync) are written in one transaction, so one fsync acknowledges many Export calls.
    */
-  private commit(receiver: string, items: number, payload: Buffer): Promise<AppendResult> {
+  private commit(receiver: string, items: number, payload: Buffer, records: readonly WireRecord[]): Promise<AppendResult> {
     return new Promise((resolve) => {
-      this.pending.push({ receiver, items, payload, resolve });
+      this.pending.push({ receiver, items, payload, records, resolve });
       this.pendingBytes += payload.length;
       if (!this.flushScheduled) {
         this.flushScheduled = true;

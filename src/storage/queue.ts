@@ -13,8 +13,15 @@ export interface QueueRow {
   records: WireRecord[];
 }
 
+/** Rows kept decoded in memory after append, so consumers that keep up never deserialize them. */
+const RECENT_ROWS = 512;
+
 export class Queue {
   private bytes = 0;
+  /** The newest id appended by this process (0 until then). */
+  private headIdCached = 0;
+  /** id -> the records as appended. Records are immutable once appended: consumers must not change them. */
+  private readonly recent = new Map<number, { receivedMs: number; receiver: string; records: readonly WireRecord[] }>();
   private rows = 0;
   private readonly insert;
   private readonly readAfter;
@@ -61,27 +68,50 @@ export class Queue {
   }
 
   /** Commits one batch; returns its id. The caller checked hasRoomFor. */
-  append(receiver: string, items: number, payload: Buffer, receivedMs = Date.now()): number {
+  append(receiver: string, items: number, payload: Buffer, receivedMs = Date.now(), records?: readonly WireRecord[]): number {
     const info = this.insert.run(receivedMs, receiver, items, payload.length, payload);
     this.bytes += payload.length;
     this.rows++;
-    return Number(info.lastInsertRowid);
+    const id = Number(info.lastInsertRowid);
+    this.headIdCached = id;
+    if (records) {
+      this.recent.set(id, { receivedMs, receiver, records });
+      if (this.recent.size > RECENT_ROWS) this.recent.delete(this.recent.keys().next().value!);
+    }
+    return id;
   }
 
   /** Commits several batches in one transaction (one fsync): the group commit of concurrent Exports. */
-  appendMany(batches: readonly { receiver: string; items: number; payload: Buffer }[], receivedMs = Date.now()): void {
+  appendMany(batches: readonly { receiver: string; items: number; payload: Buffer; records?: readonly WireRecord[] }[], receivedMs = Date.now()): void {
     if (batches.length === 1) {
-      this.append(batches[0].receiver, batches[0].items, batches[0].payload, receivedMs);
+      this.append(batches[0].receiver, batches[0].items, batches[0].payload, receivedMs, batches[0].records);
       return;
     }
-    this.db.transaction(() => {
-      for (const b of batches) this.append(b.receiver, b.items, b.payload, receivedMs);
-    })();
+    // On failure the transaction rolls back: forget what it put in the cache.
+    const before = this.recent.size;
+    try {
+      this.db.transaction(() => {
+        for (const b of batches) this.append(b.receiver, b.items, b.payload, receivedMs, b.records);
+      })();
+    } catch (err) {
+      if (this.recent.size > before) this.recent.clear();
+      throw err;
+    }
   }
 
   read(afterId: number, limit: number): QueueRow[] {
-    const rows = this.readAfter.all(afterId, limit) as { id: number; received_ms: number; receiver: string; payload: Buffer }[];
-    return rows.map((r) => ({ id: r.id, receivedMs: r.received_ms, receiver: r.receiver, records: deserialize(r.payload) as WireRecord[] }));
+    // Fast path: the next rows are still in memory (a consumer that keeps up).
+    const out: QueueRow[] = [];
+    for (let id = afterId + 1; out.length < limit; id++) {
+      const r = this.recent.get(id);
+      if (!r) break;
+      out.push({ id, receivedMs: r.receivedMs, receiver: r.receiver, records: r.records as WireRecord[] });
+    }
+    if (out.length === limit || (out.length > 0 && out[out.length - 1].id === this.headIdCached)) return out;
+    const from = out.length > 0 ? out[out.length - 1].id : afterId;
+    const rows = this.readAfter.all(from, limit - out.length) as { id: number; received_ms: number; receiver: string; payload: Buffer }[];
+    for (const r of rows) out.push({ id: r.id, receivedMs: r.received_ms, receiver: r.receiver, records: deserialize(r.payload) as WireRecord[] });
+    return out;
   }
 
   /** Deletes every row every consumer has passed. */
