@@ -126,9 +126,11 @@ export class QueueConsumer {
           await this.opts.deliver(batch, at);
           break;
         } catch (err) {
+          const first = this.lastError === undefined;
           this.lastError = (err as Error).message ?? String(err);
           this.opts.onDeliveryError?.(err);
-          this.opts.logger.warn({ consumer: this.opts.name, err: this.lastError, retryInMs: backoff }, 'delivery failed; will retry');
+          // Warn when an outage starts; each further retry only at debug, so a long outage does not flood the log.
+          this.opts.logger[first ? 'warn' : 'debug']({ consumer: this.opts.name, err: this.lastError, retryInMs: backoff }, 'delivery failed; will retry');
           await sleep(backoff);
           backoff = Math.min(backoff * 2, this.opts.retry?.maxMs ?? 30_000);
           if (!this.running && this.stopNow) {
@@ -139,6 +141,7 @@ export class QueueConsumer {
         }
       }
       backoff = this.opts.retry?.minMs ?? 100;
+      if (this.lastError !== undefined) this.opts.logger.info({ consumer: this.opts.name }, 'delivery recovered');
       this.lastError = undefined;
       this.opts.onDelivered?.(batch.length);
       this.position = rows[rows.length - 1].id;
