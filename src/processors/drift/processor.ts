@@ -83,6 +83,7 @@ export class DriftProcessor implements Processor {
 
   async shutdown(): Promise<void> {
     this.cron?.stop();
+    this.cron = undefined;
     await this.queue.catch(() => undefined);
   }
 

@@ -256,3 +256,19 @@ test('config: defaults, bad cron, bad durations and unknown keys are refused', (
   assert.equal(bad({ reference: { path: 'r.csv', extra: 1 } }), false);
   assert.equal(bad({ reference: { capture: { first: 500 } }, timezone: 'Europe/Paris' }), true);
 });
+
+test('the cron schedule runs drift by itself (every second here), and shutdown stops it', async () => {
+  const h = setup({ schedule: '* * * * * *', timezone: 'UTC', min_samples: 10 });
+  await h.processor.start();
+  sendCurrent(h, 100);
+  const deadline = Date.now() + 5000;
+  while ((await h.processor.latestOf('fraud')).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const [r] = (await h.processor.latestOf('fraud')) as DriftRunResult[];
+  assert.equal(r?.status, 'ok');
+  await h.processor.shutdown();
+  const n = (await h.processor.reports.list()).length;
+  // a run after this would write a report under a new name
+  h.clock.t += 60_000;
+  await new Promise((r) => setTimeout(r, 1200));
+  assert.equal((await h.processor.reports.list()).length, n);
+});
