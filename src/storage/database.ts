@@ -2,7 +2,7 @@
 // WAL mode; `synchronous` FULL by default so that an acknowledged batch survives power loss too, not
 // only a crash of the process (NORMAL survives `kill -9` and is faster: see storage.sync).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
@@ -30,13 +30,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     throw new StorageError(`cannot open storage database ${path}: ${(err as Error).message}`);
   }
   try {
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (appId !== APPLICATION_ID && tables.n > 0) {
-      throw new StorageError(`${path} is not a modelwatch storage database (it holds other tables); point storage.path at a new file`);
-    }
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new StorageError(`storage database ${path} is corrupt (quick_check: ${String(check)}); move it aside to start afresh`);
+    verify(db, path);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
@@ -47,4 +41,34 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     throw new StorageError(`cannot use storage database ${path}: ${(err as Error).message}`);
   }
   return db;
+}
+
+/** Refuses a file that is not ours or is damaged: the same checks at start and in `modelwatch validate`. */
+function verify(db: Db, path: string): void {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+  if (appId !== APPLICATION_ID && tables.n > 0) {
+    throw new StorageError(`${path} is not a modelwatch storage database (it holds other tables); point storage.path at a new file`);
+  }
+  const check = db.pragma('quick_check', { simple: true });
+  if (check !== 'ok') throw new StorageError(`storage database ${path} is corrupt (quick_check: ${String(check)}); move it aside to start afresh`);
+}
+
+/** Read-only check for `modelwatch validate`: undefined when the file is absent or usable, else why not. */
+export function checkStorageFile(path: string): string | undefined {
+  if (path === ':memory:' || !existsSync(path)) return undefined;
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    return `cannot open storage database ${path}: ${(err as Error).message}`;
+  }
+  try {
+    verify(db, path);
+    return undefined;
+  } catch (err) {
+    return err instanceof StorageError ? err.message : `cannot use storage database ${path}: ${(err as Error).message}`;
+  } finally {
+    db.close();
+  }
 }

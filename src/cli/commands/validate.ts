@@ -5,10 +5,12 @@ import { builtinRegistry } from '../../components.js';
 import { ConfigError, formatProblem, joinPath, type ConfigProblem } from '../../config/problems.js';
 import { loadConfig, locate, type ResolvedConfig } from '../../config/resolve.js';
 import { checkPortFree, checkWritablePath } from '../../config/preflight.js';
+import { checkStorageFile } from '../../storage/database.js';
 
 export async function preflight(config: ResolvedConfig): Promise<ConfigProblem[]> {
   const problems: Omit<ConfigProblem, 'location'>[] = [];
-  const storage = checkWritablePath(config.storage.path);
+  // A file that is there but foreign or damaged would make `run` refuse to start: say so here too.
+  const storage = checkWritablePath(config.storage.path) ?? checkStorageFile(config.storage.path);
   if (storage) problems.push({ path: 'storage::path', message: storage });
   const admin = await checkPortFree(config.admin.endpoint);
   if (admin) problems.push({ path: 'admin::endpoint', message: admin });
