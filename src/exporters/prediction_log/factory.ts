@@ -12,6 +12,10 @@ import { checkPostgres, pgClean, PostgresDriver } from './postgres.js';
 import { wellFormed } from './row.js';
 import { SqliteDriver } from './sqlite.js';
 import { PredictionLogWriter } from './writer.js';
+import { LogAnalysis } from './analysis.js';
+import { registerPredictionLogRoutes, unregisterPredictionLogRoutes } from './routes.js';
+import { isQueryable } from './sql-runner.js';
+import { SubjectStore } from './subjects.js';
 
 export function createDriver(config: PredictionLogConfig, onIdleError?: (err: Error) => void): LogDriver {
   if (config.driver === 'postgres') {
@@ -29,18 +33,25 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
     clean: config.driver === 'postgres' ? pgClean : wellFormed,
     onRefused: (n) => refused?.add(n, { exporter: ctx.id }),
   });
+  const archiveDir = config.archive_dir ?? join(ctx.dataDir, 'archive');
   const maintenance =
     config.retention > 0 || config.archive_after > 0
       ? new Maintenance(driver, {
           table: config.table,
           retentionMs: config.retention,
           archiveAfterMs: config.archive_after,
-          archiveDir: config.archive_dir ?? join(ctx.dataDir, 'archive'),
+          archiveDir,
           intervalMs: config.maintenance_interval,
           clock: ctx.clock,
           logger: ctx.logger,
         })
       : undefined;
+  if (isQueryable(driver)) {
+    const analysis = new LogAnalysis(driver.sql());
+    // Archives written earlier stay in reach of data-subject requests even if archiving is now off.
+    const subjects = new SubjectStore(analysis, { archive: { dir: archiveDir, table: config.table } });
+    registerPredictionLogRoutes(ctx.admin, ctx.id, { analysis, subjects, clock: ctx.clock, exclusive: maintenance && ((work) => maintenance.exclusive(work)) });
+  }
   return {
     writer,
     maintenance,
@@ -58,6 +69,7 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
     },
     exportRecords: (batch) => writer.write(batch),
     async shutdown() {
+      unregisterPredictionLogRoutes(ctx.admin, ctx.id);
       await maintenance?.stop();
       await driver.close();
     },

@@ -48,6 +48,17 @@ export class Maintenance {
     await this.running?.catch(() => undefined);
   }
 
+  /**
+   * Runs `work` when no maintenance run is in progress and holds runs back until it ends, so a
+   * data-subject deletion never races an archive file being written.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.running) await this.running.catch(() => undefined);
+    const done = work();
+    this.running = done.catch(() => undefined).finally(() => (this.running = undefined));
+    return done;
+  }
+
   private async runGuarded(): Promise<void> {
     if (this.running) return;
     this.running = this.runOnce()

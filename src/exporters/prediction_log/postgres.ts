@@ -7,6 +7,7 @@ import { SCHEMA_TABLE, type LogDriver, type StoredRow } from './driver.js';
 import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, TIME_COLUMNS, wellFormed, type Clean, type LogRow } from './row.js';
 import { postgresMigrations } from './schema/postgres.js';
 import { onConflictUpdate, quoteIdent } from './upsert-sql.js';
+import type { Queryable, SqlRunner } from './sql-runner.js';
 
 /** SQLSTATE classes caused by the rows themselves: data exception, integrity, program limit (index row size). */
 const DATA_ERROR_CLASSES = new Set(['22', '23', '54']);
@@ -43,7 +44,7 @@ export interface PostgresDriverOptions {
   onIdleError?(err: Error): void;
 }
 
-export class PostgresDriver implements LogDriver {
+export class PostgresDriver implements LogDriver, Queryable {
   readonly target: string;
   private readonly pool: pg.Pool;
   private readonly t: string;
@@ -140,6 +141,17 @@ export class PostgresDriver implements LogDriver {
   async deleteBefore(cutoffIso: string): Promise<number> {
     const r = await this.pool.query(`DELETE FROM ${this.t} WHERE time < $1 OR (time IS NULL AND ground_truth_at < $1)`, [cutoffIso]);
     return r.rowCount ?? 0;
+  }
+
+  /** For analysis and data-subject queries (analysis.ts), on this driver's pool. */
+  sql(): SqlRunner {
+    return {
+      dialect: 'postgres',
+      table: this.t,
+      all: async (sql, params) => (await this.pool.query(sql, params as unknown[])).rows,
+      run: async (sql, params) => (await this.pool.query(sql, params as unknown[])).rowCount ?? 0,
+      toStored,
+    };
   }
 
   async close(): Promise<void> {

@@ -8,10 +8,11 @@ import { SCHEMA_TABLE, type LogDriver, type StoredRow } from './driver.js';
 import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, type LogRow } from './row.js';
 import { sqliteMigrations } from './schema/sqlite.js';
 import { onConflictUpdate, quoteIdent } from './upsert-sql.js';
+import type { Queryable, SqlRunner } from './sql-runner.js';
 
 const DATA_ERRORS = /^SQLITE_(TOOBIG|CONSTRAINT|MISMATCH|RANGE)/;
 
-export class SqliteDriver implements LogDriver {
+export class SqliteDriver implements LogDriver, Queryable {
   readonly target: string;
   private db?: Database.Database;
   private upsert?: Database.Statement;
@@ -94,6 +95,17 @@ export class SqliteDriver implements LogDriver {
   async deleteBefore(cutoffIso: string): Promise<number> {
     const r = this.open().prepare(`DELETE FROM ${this.t} WHERE time < ? OR (time IS NULL AND ground_truth_at < ?)`).run(cutoffIso, cutoffIso);
     return r.changes;
+  }
+
+  /** For analysis and data-subject queries (analysis.ts), on this driver's connection. */
+  sql(): SqlRunner {
+    return {
+      dialect: 'sqlite',
+      table: this.t,
+      all: async (sql, params) => this.open().prepare(sql).all(...params) as Record<string, unknown>[],
+      run: async (sql, params) => this.open().prepare(sql).run(...params).changes,
+      toStored,
+    };
   }
 
   async close(): Promise<void> {

@@ -51,7 +51,7 @@ describe('prediction log on PostgreSQL', () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      assert.deepEqual((await c.query('SELECT table_name, version FROM modelwatch_log_migrations')).rows, [{ table_name: 'predictions', version: 1 }]);
+      assert.deepEqual((await c.query('SELECT table_name, version FROM modelwatch_log_migrations ORDER BY version')).rows, [{ table_name: 'predictions', version: 1 }, { table_name: 'predictions', version: 2 }]);
       const types = (await c.query("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'predictions' AND column_name IN ('time', 'features', 'confidence') ORDER BY column_name")).rows;
       assert.deepEqual(types, [
         { column_name: 'confidence', data_type: 'double precision' },
@@ -59,8 +59,8 @@ describe('prediction log on PostgreSQL', () => {
         { column_name: 'time', data_type: 'timestamp with time zone' },
       ]);
       const idx = (await c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'predictions' ORDER BY indexname")).rows;
-      assert.deepEqual(idx.map((r) => r.indexname), ['predictions_model_idx', 'predictions_pkey', 'predictions_time_idx', 'predictions_unlabelled_idx']);
-      assert.match(idx[3].indexdef, /WHERE \(ground_truth_at IS NULL\)/);
+      assert.deepEqual(idx.map((r) => r.indexname), ['predictions_model_idx', 'predictions_pkey', 'predictions_tags_idx', 'predictions_time_idx', 'predictions_unlabelled_idx']);
+      assert.match(idx[4].indexdef, /WHERE \(ground_truth_at IS NULL\)/);
     } finally {
       await c.end();
     }
