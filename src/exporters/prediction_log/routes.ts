@@ -29,21 +29,40 @@ export interface PredictionLogApi {
 /** Rows read back are already clean: NaN and ±Infinity become strings as in archives, nothing else changes. */
 const keep = (s: string): string => s;
 
-const registries = new WeakMap<AdminRoutes, Map<string, PredictionLogApi>>();
-
-export function registerPredictionLogRoutes(admin: AdminRoutes, exporterId: string, api: PredictionLogApi): void {
-  let logs = registries.get(admin);
-  if (!logs) {
-    logs = new Map();
-    registries.set(admin, logs);
-    addRoutes(admin, logs);
-  }
-  logs.set(exporterId, api);
+type TagLookup = (key: string, value: string) => string | undefined;
+interface Registry {
+  logs: Map<string, PredictionLogApi>;
+  /** The agent's privacy config, as a lookup (set by the service where it applies the privacy transform). */
+  tagLookup?: TagLookup;
 }
 
-/** For tests and shutdown: the exporter no longer answers. */
+const registries = new WeakMap<AdminRoutes, Registry>();
+
+function registryOf(admin: AdminRoutes): Registry {
+  let r = registries.get(admin);
+  if (!r) {
+    r = { logs: new Map() };
+    registries.set(admin, r);
+    addRoutes(admin, r);
+  }
+  return r;
+}
+
+export function registerPredictionLogRoutes(admin: AdminRoutes, exporterId: string, api: PredictionLogApi): void {
+  registryOf(admin).logs.set(exporterId, api);
+}
+
+/** On shutdown: the exporter no longer answers. */
 export function unregisterPredictionLogRoutes(admin: AdminRoutes, exporterId: string): void {
-  registries.get(admin)?.delete(exporterId);
+  registries.get(admin)?.logs.delete(exporterId);
+}
+
+/**
+ * Subject requests name the raw tag value (user_id=42); with the privacy transform hashing that tag,
+ * the log holds its hash. The service sets the lookup (privacy/createTagLookup) for every log here.
+ */
+export function setSubjectTagLookup(admin: AdminRoutes, lookup: TagLookup | undefined): void {
+  registryOf(admin).tagLookup = lookup;
 }
 
 class HttpError extends Error {
@@ -52,7 +71,8 @@ class HttpError extends Error {
   }
 }
 
-function select(logs: Map<string, PredictionLogApi>, url: URL): [string, PredictionLogApi] {
+function select(r: Registry, url: URL): [string, PredictionLogApi] {
+  const logs = r.logs;
   const wanted = url.searchParams.get('exporter');
   if (wanted === null) {
     const first = logs.entries().next();
@@ -68,10 +88,12 @@ function params(url: URL): FilterParams {
   return { get: (n) => url.searchParams.get(n), getAll: (n) => url.searchParams.getAll(n) };
 }
 
-function handle(logs: Map<string, PredictionLogApi>, work: (req: AdminRequest, res: ServerResponse, id: string, api: PredictionLogApi) => Promise<void>) {
+function handle(r: Registry, work: (req: AdminRequest, res: ServerResponse, id: string, api: PredictionLogApi) => Promise<void>) {
   return async (req: AdminRequest, res: ServerResponse): Promise<void> => {
     try {
-      const [id, api] = select(logs, req.url);
+      const [id, selected] = select(r, req.url);
+      const lookup = selected.tagLookup ?? r.tagLookup;
+      const api = lookup ? { ...selected, tagLookup: lookup } : selected;
       await work(req, res, id, api);
     } catch (err) {
       if (res.headersSent) {
@@ -90,7 +112,7 @@ function storedTag(api: PredictionLogApi, key: string, value: string): string | 
   return api.tagLookup ? api.tagLookup(key, value) : value;
 }
 
-function addRoutes(admin: AdminRoutes, logs: Map<string, PredictionLogApi>): void {
+function addRoutes(admin: AdminRoutes, logs: Registry): void {
   admin.add(
     'GET',
     '/api/v1/predictions',
