@@ -3,7 +3,7 @@
 // consumers: changed records are new objects, untouched records are passed through as they are.
 import type { FeatureValue, PredictionRecord, WireRecord } from '../pipeline/records.js';
 import { privacyConfig, type PrivacyAction, type PrivacyConfigInput } from './config.js';
-import { hashText, hmacHasher, type Hasher } from './hmac.js';
+import { cachedHasher, hashText, hmacHasher, type Hasher } from './hmac.js';
 import { describeSource, readSecretFromSystem, type ReadSecret, type SecretSource } from './secret.js';
 
 export type PrivacyTransform = (records: readonly WireRecord[]) => WireRecord[];
@@ -38,7 +38,7 @@ function plan(input: PrivacyConfigInput, readSecret: ReadSecret): Plan | undefin
     }
     if (key === undefined) throw new Error(`privacy: the HMAC key ${describeSource(source)} is empty or not set`);
     try {
-      hash = hmacHasher(key);
+      hash = cachedHasher(hmacHasher(key));
     } catch (err) {
       throw new Error(`privacy: ${describeSource(source)}: ${(err as Error).message}`);
     }

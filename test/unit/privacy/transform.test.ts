@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivacyTransform, createTagLookup, privacyConfig, readSecretFromSystem, type ReadSecret } from '../../../src/privacy/index.js';
+import { cachedHasher, hmacHasher } from '../../../src/privacy/hmac.js';
 import type { FeedbackRecord, PredictionRecord, StageRecord, WireRecord } from '../../../src/pipeline/records.js';
 
 const KEY_A = 'first-key-of-32-bytes-0123456789';
@@ -131,4 +132,16 @@ test('tag lookup: a data-subject value as it is stored (raw, hashed, or never st
   // What the transform stores is what the lookup finds.
   const t = createPrivacyTransform({ tags: { user_id: 'hash', email: 'mask' }, hash_key_env: 'K' }, keyFrom(KEY_A))!;
   assert.equal((t([prediction()])[0] as PredictionRecord).tags!.user_id, look('user_id', '42'));
+});
+
+test('the hash cache answers as the HMAC does, past its bound too', () => {
+  let computed = 0;
+  const counting = (t: string) => {
+    computed++;
+    return hmacHasher(Buffer.from(KEY_A))(t);
+  };
+  const cached = cachedHasher(counting, 3);
+  const values = ['a', 'b', 'a', 'c', 'd', 'e', 'a', 'b', 'a', 'é', ''];
+  for (const v of values) assert.equal(cached(v), expectedHash(KEY_A, v), v);
+  assert.ok(computed < values.length, 'repeats are served from the cache');
 });
