@@ -6,6 +6,7 @@
 // "-Infinity". A file is written once, to a temporary name then renamed, so an existing file is always
 // complete and marks its day as archived. It is a snapshot: labels or predictions that reach the log for
 // an archived day afterwards are in the database only (until retention deletes them).
+// A data-subject deletion rewrites the files holding the subject's rows (archive-rows.ts), same way.
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
