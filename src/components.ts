@@ -6,12 +6,20 @@ import { stagesProcessorFactory } from './processors/stages/factory.js';
 import { prometheusExporterFactory } from './exporters/prometheus/factory.js';
 import { predictionLogExporterFactory } from './exporters/prediction_log/factory.js';
 import { otlpHttpExporterFactory } from './exporters/otlp_http/factory.js';
+import { driftProcessorFactory } from './processors/drift/factory.js';
+import { windowProcessorFactory } from './processors/window/factory.js';
+import { conceptDriftProcessorFactory } from './processors/concept_drift/factory.js';
+import { feedbackSqlReceiverFactory } from './receivers/feedback/factory.js';
 
 export const BUILTIN_FACTORIES: readonly Factory[] = [
   // receivers
   otlpReceiverFactory,
+  feedbackSqlReceiverFactory,
   // processors
   stagesProcessorFactory,
+  windowProcessorFactory,
+  conceptDriftProcessorFactory,
+  driftProcessorFactory,
   // exporters
   prometheusExporterFactory,
   predictionLogExporterFactory,

@@ -11,18 +11,24 @@ export interface AdminRequest {
 
 export type AdminHandler = (req: AdminRequest, res: ServerResponse) => void | Promise<void>;
 
+export interface RouteOptions {
+  /** Deletes data or changes the running agent: always needs the admin token. DELETE routes are. */
+  destructive?: boolean;
+}
+
 interface Route {
   method: string;
   pattern: RegExp;
   names: string[];
   handler: AdminHandler;
+  destructive: boolean;
 }
 
 export class AdminRoutes {
   private readonly routes: Route[] = [];
 
   /** `path` may hold `:name` segments and end in `*` (the rest of the path, as param "rest"). */
-  add(method: string, path: string, handler: AdminHandler): void {
+  add(method: string, path: string, handler: AdminHandler, opts: RouteOptions = {}): void {
     const names: string[] = [];
     const source = path
       .split('/')
@@ -38,10 +44,11 @@ export class AdminRoutes {
         return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       })
       .join('/');
-    this.routes.push({ method: method.toUpperCase(), pattern: new RegExp(`^${source}$`), names, handler });
+    const m = method.toUpperCase();
+    this.routes.push({ method: m, pattern: new RegExp(`^${source}$`), names, handler, destructive: opts.destructive ?? m === 'DELETE' });
   }
 
-  match(method: string, pathname: string): { handler: AdminHandler; params: Record<string, string> } | 'method_not_allowed' | undefined {
+  match(method: string, pathname: string): { handler: AdminHandler; params: Record<string, string>; destructive: boolean } | 'method_not_allowed' | undefined {
     let pathMatched = false;
     for (const r of this.routes) {
       const m = r.pattern.exec(pathname);
@@ -52,7 +59,7 @@ export class AdminRoutes {
       r.names.forEach((n, i) => {
         params[n] = decodeURIComponent(m[i + 1]);
       });
-      return { handler: r.handler, params };
+      return { handler: r.handler, params, destructive: r.destructive };
     }
     return pathMatched ? 'method_not_allowed' : undefined;
   }

@@ -5,6 +5,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerPrintConfigCommand } from './commands/print-config.js';
 import { registerDriftCommand } from './commands/drift.js';
+import { registerPredictionsCommand } from './commands/predictions.js';
 import { VERSION } from './version.js';
 
 const program = new Command('modelwatch')
@@ -14,4 +15,5 @@ registerRunCommand(program);
 registerValidateCommand(program);
 registerPrintConfigCommand(program);
 registerDriftCommand(program);
+registerPredictionsCommand(program);
 await program.parseAsync(process.argv);

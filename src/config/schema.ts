@@ -1,6 +1,8 @@
 // The top level of a modelwatch config. Each component's own schema lives with its factory.
 import { z } from 'zod';
 import { byteSize, duration, endpoint } from './units.js';
+import { authConfig, tlsConfig } from '../security/config.js';
+import { privacyConfig } from '../privacy/config.js';
 
 const componentSection = z.record(z.string(), z.unknown()).nullable().transform((v) => v ?? {});
 
@@ -28,7 +30,22 @@ export const topLevelSchema = z.strictObject({
       backpressure_wait: duration.default(2000),
     })
     .prefault({}),
-  admin: z.strictObject({ endpoint: endpoint.default('127.0.0.1:13133') }).prefault({}),
+  /**
+   * Per feature (and ml.tag.*) mask, hash (keyed HMAC) or keep, applied as data arrives: the queue, the
+   * processors and every exporter only ever see the result.
+   */
+  privacy: privacyConfig.optional(),
+  admin: z
+    .strictObject({
+      endpoint: endpoint.default('127.0.0.1:13133'),
+      tls: tlsConfig.optional(),
+      /**
+       * When set, everything but /healthz and /readyz needs the bearer token. Destructive endpoints
+       * (DELETE, reload) always need it: without admin.auth they are disabled.
+       */
+      auth: authConfig.optional(),
+    })
+    .prefault({}),
   service: z.strictObject({
     pipelines: z.record(z.string(), pipeline).refine((p) => Object.keys(p).length > 0, 'define at least one pipeline'),
     telemetry: z

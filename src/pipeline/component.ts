@@ -29,6 +29,11 @@ export interface ComponentContext {
   admin: AdminRoutes;
   /** Directory for files a component writes (reports, archives). */
   dataDir: string;
+  /**
+   * How a subject's tag value is stored (hashed under the privacy section): data-subject requests
+   * look rows up by the stored form.
+   */
+  storedTagValue: (key: string, value: string) => string | undefined;
 }
 
 export interface Component {

@@ -9,6 +9,8 @@ import type { WireRecord } from './records.js';
 
 export interface IntakeOptions {
   backpressureWaitMs: number;
+  /** Applied before anything is stored (privacy: mask and hash features and tags). */
+  transform?: (records: readonly WireRecord[]) => readonly WireRecord[];
   /** Called after each commit, so consumers wake at once. */
   onAppend: () => void;
   logger: Logger;
@@ -26,8 +28,9 @@ export class QueueIntake {
     return { append: (records, items) => this.append(receiverId, records, items) };
   }
 
-  private async append(receiver: string, records: readonly WireRecord[], items: number): Promise<AppendResult> {
-    if (records.length === 0) return { ok: true };
+  private async append(receiver: string, raw: readonly WireRecord[], items: number): Promise<AppendResult> {
+    if (raw.length === 0) return { ok: true };
+    const records = this.opts.transform ? this.opts.transform(raw) : raw;
     const payload = this.queue.encode(records);
     if (payload.length > this.queue.capacityBytes) {
       return { ok: false, reason: 'queue_full', retryAfterMs: 0, message: 'batch larger than the whole queue capacity (storage.max_bytes)' };

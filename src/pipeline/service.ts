@@ -5,7 +5,7 @@ import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { dirname } from 'node:path';
-import { AdminRoutes } from '../admin/routes.js';
+import { AdminRoutes, sendJson } from '../admin/routes.js';
 import { AdminServer } from '../admin/server.js';
 import { componentKey, type ResolvedComponent, type ResolvedConfig } from '../config/resolve.js';
 import { parseEndpoint } from '../config/units.js';
@@ -19,12 +19,20 @@ import { ModelMetricsProducer } from '../telemetry/producer.js';
 import { type Clock, type Component, type ComponentContext, type Exporter, type ExporterFactory, type Processor, type ProcessorFactory, type ReceiverFactory, systemClock } from './component.js';
 import { QueueConsumer } from './consumer.js';
 import { QueueIntake } from './intake.js';
+import { bearerCheck, readToken } from '../security/auth.js';
+import { loadTls } from '../security/tls.js';
+import { createPrivacyTransform, createTagLookup } from '../privacy/transform.js';
 
 export interface ServiceOptions {
   config: ResolvedConfig;
   logger: Logger;
   clock?: Clock;
   version?: string;
+  /**
+   * Checks the config files again and, when they are valid, restarts the agent on them (the admin
+   * reload endpoint and SIGHUP). Returns the problems when the new config is refused.
+   */
+  reload?: () => Promise<{ ok: true } | { ok: false; problems: string[] }>;
 }
 
 const ASSEMBLER = { ttlMs: 30_000, maxEntries: 50_000 };
@@ -65,6 +73,10 @@ export class Service {
     const component = (kind: 'receiver' | 'processor' | 'exporter', id: string): ResolvedComponent =>
       config.components.get(componentKey(kind, id))!;
 
+    // Privacy first: keys are read now, so a missing key fails the start, not the first request.
+    const privacy = config.privacy ? createPrivacyTransform(config.privacy) : undefined;
+    const storedTagValue = config.privacy ? createTagLookup(config.privacy) : (_key: string, value: string) => value;
+
     let meter: Meter | undefined;
     const baseCtx = (id: string): ComponentContext => ({
       id,
@@ -74,6 +86,7 @@ export class Service {
       clock,
       admin: this.routes,
       dataDir: dirname(config.storage.path),
+      storedTagValue,
     });
 
     // Exporters first: their metric readers must exist before the MeterProvider.
@@ -101,6 +114,7 @@ export class Service {
 
     const intake = new QueueIntake(queue, {
       backpressureWaitMs: config.storage.backpressure_wait,
+      transform: privacy,
       onAppend: () => {
         for (const c of this.consumers) c.wake();
       },
@@ -199,7 +213,10 @@ export class Service {
     }
 
     const adminEndpoint = parseEndpoint(config.admin.endpoint)!;
-    this.admin = new AdminServer(this.routes, adminEndpoint, logger.child({ component: 'admin' }));
+    this.admin = new AdminServer(this.routes, adminEndpoint, logger.child({ component: 'admin' }), {
+      tls: config.admin.tls && loadTls(config.admin.tls),
+      authorized: config.admin.auth && bearerCheck(readToken(config.admin.auth)),
+    });
     this.admin.addReadinessCheck(() => {
       try {
         db.prepare('SELECT 1').get();
@@ -210,6 +227,27 @@ export class Service {
         return { name: 'storage', ok: false, detail: (err as Error).message };
       }
     });
+    const startedAt = Date.now();
+    this.routes.add('GET', '/api/v1/status', (_req, res) =>
+      sendJson(res, 200, {
+        version: this.opts.version ?? 'dev',
+        uptime_seconds: (Date.now() - startedAt) / 1000,
+        pipelines: Object.keys(config.service.pipelines),
+        queue: { rows: queue.rowCount, bytes: queue.usedBytes, capacity_bytes: queue.capacityBytes, head: queue.headId },
+        consumers: this.consumers.map((c) => ({ name: c.name, position: c.position, error: c.lastError ?? null })),
+      }),
+    );
+    const reload = this.opts.reload;
+    this.routes.add(
+      'POST',
+      '/api/v1/reload',
+      async (_req, res) => {
+        if (!reload) return sendJson(res, 501, { error: 'reload is not available in this mode' });
+        const result = await reload();
+        sendJson(res, result.ok ? 202 : 400, result.ok ? { status: 'reloading' } : { status: 'rejected', problems: result.problems });
+      },
+      { destructive: true },
+    );
     this.admin.addReadinessCheck(() => {
       const failing = this.consumers.filter((c) => c.lastError).map((c) => `${c.name}: ${c.lastError}`);
       return { name: 'exporters', ok: failing.length === 0, detail: failing.join('; ') || undefined };

@@ -14,6 +14,8 @@ interface Series<V> {
 }
 
 interface HistogramValue {
+  /** The bucket bounds the counts were kept under. */
+  boundaries?: readonly number[];
   counts: number[];
   sum: number;
   count: number;
@@ -71,7 +73,12 @@ abstract class Instrument<V> {
 
   restore(rows: [string, readonly string[], V][]): void {
     this.series.clear();
-    for (const [k, labels, value] of rows) this.series.set(k, { labels, value });
+    for (const [k, labels, value] of rows) if (this.compatible(value)) this.series.set(k, { labels, value });
+  }
+
+  /** Whether a restored value fits this instrument as configured now (a reload may change it). */
+  protected compatible(_value: V): boolean {
+    return true;
   }
 }
 
@@ -107,7 +114,15 @@ export class Histogram extends Instrument<HistogramValue> {
     super(opts, maxSeries);
   }
   protected empty(): HistogramValue {
-    return { counts: new Array(this.boundaries.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity };
+    return { counts: new Array(this.boundaries.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity, boundaries: this.boundaries };
+  }
+  /**
+   * Counts kept under other bucket boundaries cannot be re-bucketed: such a series starts afresh, which
+   * Prometheus reads as a counter reset.
+   */
+  protected override compatible(value: HistogramValue): boolean {
+    const b = value.boundaries;
+    return b !== undefined && b.length === this.boundaries.length && b.every((x, i) => x === this.boundaries[i]);
   }
   record(labels: readonly string[], v: number): void {
     if (!Number.isFinite(v)) return;

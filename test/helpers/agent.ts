@@ -60,7 +60,16 @@ service:
   );
 }
 
-export async function startAgent(opts: { dir?: string; ports?: AgentPorts; config?: (ports: AgentPorts, dir: string) => string; env?: Record<string, string> } = {}): Promise<AgentHandle> {
+export async function startAgent(
+  opts: {
+    dir?: string;
+    ports?: AgentPorts;
+    config?: (ports: AgentPorts, dir: string) => string;
+    env?: Record<string, string>;
+    /** How to tell the agent is up (default: GET http://127.0.0.1:<admin>/healthz). */
+    healthz?: (ports: AgentPorts) => Promise<boolean>;
+  } = {},
+): Promise<AgentHandle> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'modelwatch-test-'));
   const ports = opts.ports ?? (await allocatePorts());
   const configFile = join(dir, 'config.yaml');
@@ -90,8 +99,7 @@ export async function startAgent(opts: { dir?: string; ports?: AgentPorts; confi
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`agent exited with ${proc.exitCode} before it was healthy:\n${output}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${ports.admin}/healthz`);
-      if (res.ok) break;
+      if (opts.healthz ? await opts.healthz(ports) : (await fetch(`http://127.0.0.1:${ports.admin}/healthz`)).ok) break;
     } catch {
       /* not up yet */
     }

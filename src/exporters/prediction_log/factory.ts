@@ -13,7 +13,7 @@ import { wellFormed } from './row.js';
 import { SqliteDriver } from './sqlite.js';
 import { PredictionLogWriter } from './writer.js';
 import { LogAnalysis } from './analysis.js';
-import { registerPredictionLogRoutes, unregisterPredictionLogRoutes } from './routes.js';
+import { registerPredictionLogRoutes, setSubjectTagLookup, unregisterPredictionLogRoutes } from './routes.js';
 import { isQueryable } from './sql-runner.js';
 import { SubjectStore } from './subjects.js';
 
@@ -51,6 +51,7 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
     // Archives written earlier stay in reach of data-subject requests even if archiving is now off.
     const subjects = new SubjectStore(analysis, { archive: { dir: archiveDir, table: config.table } });
     registerPredictionLogRoutes(ctx.admin, ctx.id, { analysis, subjects, clock: ctx.clock, exclusive: maintenance && ((work) => maintenance.exclusive(work)) });
+    setSubjectTagLookup(ctx.admin, ctx.storedTagValue);
   }
   return {
     writer,

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { byteSize, endpoint } from '../../config/units.js';
+import { authConfig, tlsConfig } from '../../security/config.js';
 
 const protocol = (defaultEndpoint: string) =>
   z.strictObject({
     endpoint: endpoint.default(defaultEndpoint),
     /** Largest request accepted (OTel Collector default: 4 MiB for gRPC). */
     max_recv_msg_size: byteSize.default(4 * 1024 * 1024),
+    /** TLS, and mutual TLS with client_ca_file. Off by default (loopback). */
+    tls: tlsConfig.optional(),
   });
 
 export const otlpReceiverConfig = z
@@ -20,6 +23,8 @@ export const otlpReceiverConfig = z
     max_attribute_length: z.number().int().positive().default(4096),
     /** Most ml.feature.* attributes per span. */
     max_features: z.number().int().positive().default(256),
+    /** Senders must present `authorization: Bearer <token>` (gRPC metadata or HTTP header). */
+    auth: authConfig.optional(),
   })
   .transform((c) => ({
     ...c,

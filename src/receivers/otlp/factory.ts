@@ -4,6 +4,9 @@ import { checkPortFree } from '../../config/preflight.js';
 import { otlpReceiverConfig, type OtlpReceiverConfig } from './config.js';
 import { OtlpGrpcServer } from './grpc.js';
 import { OtlpHttpServer } from './http.js';
+import { bearerCheck, readToken } from '../../security/auth.js';
+import { checkReadableFile } from '../../config/preflight.js';
+import { loadTls } from '../../security/tls.js';
 
 export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
   kind: 'receiver',
@@ -17,14 +20,29 @@ export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
       if (!p) continue;
       const problem = await checkPortFree(p.endpoint);
       if (problem) problems.push({ path: `protocols::${name}::endpoint`, message: problem });
+      for (const key of ['cert_file', 'key_file', 'client_ca_file'] as const) {
+        const file = p.tls?.[key];
+        const unreadable = file && checkReadableFile(file);
+        if (unreadable) problems.push({ path: `protocols::${name}::tls::${key}`, message: unreadable });
+      }
+    }
+    if (config.auth) {
+      try {
+        readToken(config.auth);
+      } catch (err) {
+        problems.push({ path: 'auth', message: (err as Error).message });
+      }
     }
     return problems;
   },
   create(config, ctx) {
     const decodeOptions = { maxAttributeLength: config.max_attribute_length, maxFeatures: config.max_features };
+    // Token and certificates are read at start: a missing file fails the start, not the first request.
+    const authorized = config.auth ? bearerCheck(readToken(config.auth)) : undefined;
+    const { grpc, http } = config.protocols;
     const servers = [
-      config.protocols.grpc && new OtlpGrpcServer(ctx, config.protocols.grpc.endpoint, config.protocols.grpc.max_recv_msg_size, decodeOptions),
-      config.protocols.http && new OtlpHttpServer(ctx, config.protocols.http.endpoint, config.protocols.http.max_recv_msg_size, decodeOptions),
+      grpc && new OtlpGrpcServer(ctx, { endpoint: grpc.endpoint, maxBytes: grpc.max_recv_msg_size, decodeOptions, tls: grpc.tls && loadTls(grpc.tls), authorized }),
+      http && new OtlpHttpServer(ctx, { endpoint: http.endpoint, maxBytes: http.max_recv_msg_size, decodeOptions, tls: http.tls && loadTls(http.tls), authorized }),
     ].filter((s): s is OtlpGrpcServer | OtlpHttpServer => !!s);
     return {
       async start() {

@@ -8,6 +8,7 @@ import { decodeTraceRequestProto } from '../../otlp/traces.js';
 import { decodeLogsRequestProto } from '../../otlp/logs.js';
 import type { DecodeOptions, DecodeResult } from '../../otlp/result.js';
 import { ingest } from './ingest.js';
+import type { ServerOptions } from './options.js';
 
 const identity = (b: Buffer) => b;
 const method = (path: string): grpc.MethodDefinition<Buffer, Buffer> => ({
@@ -29,25 +30,34 @@ export class OtlpGrpcServer {
   private server?: grpc.Server;
   port?: number;
 
-  constructor(private readonly ctx: ReceiverContext, private readonly endpoint: string, private readonly maxBytes: number, private readonly decodeOptions: DecodeOptions) {}
+  constructor(private readonly ctx: ReceiverContext, private readonly opts: ServerOptions) {}
 
   async start(): Promise<void> {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': this.maxBytes });
+    const { endpoint, maxBytes, tls } = this.opts;
+    const server = new grpc.Server({ 'grpc.max_receive_message_length': maxBytes });
     for (const { signal, service, decode } of SIGNALS) {
       server.addService({ Export: method(`/${service}/Export`) }, { Export: this.handler(signal, decode) });
     }
+    const credentials = tls
+      ? grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.ca !== undefined)
+      : grpc.ServerCredentials.createInsecure();
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(this.endpoint, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(new Error(`OTLP/gRPC cannot listen on ${this.endpoint}: ${err.message}`)) : resolve(port))),
+      server.bindAsync(endpoint, credentials, (err, port) => (err ? reject(new Error(`OTLP/gRPC cannot listen on ${endpoint}: ${err.message}`)) : resolve(port))),
     );
     this.server = server;
-    this.ctx.logger.info({ endpoint: this.endpoint, port: this.port }, 'OTLP/gRPC receiver listening');
+    this.ctx.logger.info({ endpoint, port: this.port, tls: !!tls, mtls: !!tls?.ca, auth: !!this.opts.authorized }, 'OTLP/gRPC receiver listening');
   }
 
   private handler(signal: 'traces' | 'logs', decode: (b: Uint8Array, o?: DecodeOptions) => DecodeResult): grpc.handleUnaryCall<Buffer, Buffer> {
     return (call, callback) => {
+      const { authorized } = this.opts;
+      if (authorized && !authorized(call.metadata.get('authorization')[0]?.toString())) {
+        this.ctx.intake.refused('grpc', 'unauthenticated', 1);
+        return callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong bearer token' });
+      }
       let decoded: DecodeResult;
       try {
-        decoded = decode(call.request, this.decodeOptions);
+        decoded = decode(call.request, this.opts.decodeOptions);
       } catch (err) {
         const message = err instanceof OtlpDecodeError ? err.message : `cannot decode request: ${(err as Error).message}`;
         this.ctx.intake.refused('grpc', 'malformed', 1);

@@ -2,6 +2,7 @@
 // Errors follow the OTLP spec: a google.rpc.Status body; 400 for bad data (not retryable), 429/503 with
 // Retry-After when the queue is full (retryable: the JS HTTP exporters honour it).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { once } from 'node:events';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -12,6 +13,7 @@ import { OtlpDecodeError, type DecodeOptions, type DecodeResult } from '../../ot
 import { decodeTraceRequestJson, decodeTraceRequestProto } from '../../otlp/traces.js';
 import { decodeLogsRequestJson, decodeLogsRequestProto } from '../../otlp/logs.js';
 import { ingest } from './ingest.js';
+import type { ServerOptions } from './options.js';
 import { encodeStatusJson, encodeStatusProto, RPC } from './status.js';
 
 class BodyTooLarge extends Error {}
@@ -45,27 +47,31 @@ export class OtlpHttpServer {
   private server?: Server;
   port?: number;
 
-  constructor(private readonly ctx: ReceiverContext, private readonly endpoint: string, private readonly maxBytes: number, private readonly decodeOptions: DecodeOptions) {}
+  constructor(private readonly ctx: ReceiverContext, private readonly opts: ServerOptions) {}
 
   async start(): Promise<void> {
-    const { host, port } = parseEndpoint(this.endpoint)!;
-    const server = createServer((req, res) => {
+    const { endpoint, tls } = this.opts;
+    const { host, port } = parseEndpoint(endpoint)!;
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((err: Error) => {
         this.ctx.logger.error({ err }, 'OTLP/HTTP request failed');
         if (!res.headersSent) this.fail(res, false, 500, RPC.INTERNAL, err.message);
       });
-    });
+    };
+    const server: Server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: !!tls.ca, rejectUnauthorized: !!tls.ca }, onRequest)
+      : createServer(onRequest);
     server.keepAliveTimeout = 65_000;
     server.listen(port, host);
     try {
       await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
     } catch (err) {
-      throw new Error(`OTLP/HTTP cannot listen on ${this.endpoint}: ${(err as Error).message}`);
+      throw new Error(`OTLP/HTTP cannot listen on ${endpoint}: ${(err as Error).message}`);
     }
     const addr = server.address();
     this.port = addr && typeof addr === 'object' ? addr.port : port;
     this.server = server;
-    this.ctx.logger.info({ endpoint: this.endpoint, port: this.port }, 'OTLP/HTTP receiver listening');
+    this.ctx.logger.info({ endpoint, port: this.port, tls: !!tls, mtls: !!tls?.ca, auth: !!this.opts.authorized }, 'OTLP/HTTP receiver listening');
   }
 
   private fail(res: ServerResponse, json: boolean, http: number, code: number, message: string, headers: Record<string, string> = {}): void {
@@ -86,10 +92,15 @@ export class OtlpHttpServer {
       return this.fail(res, false, 415, RPC.INVALID_ARGUMENT, `unsupported content-type "${type}" (use application/x-protobuf or application/json)`);
     }
     const protocol = json ? 'http/json' : 'http/protobuf';
+    if (this.opts.authorized && !this.opts.authorized(req.headers.authorization)) {
+      req.resume();
+      this.ctx.intake.refused(protocol, 'unauthenticated', 1);
+      return this.fail(res, json, 401, 16, 'missing or wrong bearer token', { 'www-authenticate': 'Bearer' });
+    }
     let decoded: DecodeResult;
     try {
-      const body = await readBody(req, this.maxBytes);
-      decoded = json ? route.json(body.toString('utf8'), this.decodeOptions) : route.proto(body, this.decodeOptions);
+      const body = await readBody(req, this.opts.maxBytes);
+      decoded = json ? route.json(body.toString('utf8'), this.opts.decodeOptions) : route.proto(body, this.opts.decodeOptions);
     } catch (err) {
       this.ctx.intake.refused(protocol, err instanceof BodyTooLarge ? 'too_large' : 'malformed', 1);
       if (err instanceof BodyTooLarge) return this.fail(res, json, 413, RPC.RESOURCE_EXHAUSTED, err.message);

@@ -30,7 +30,7 @@ const exporters: ReturnType<typeof createPredictionLog>[] = [];
 
 function context(id: string): ExporterContext {
   return {
-    id, admin, dataDir: dir, logger: pino({ level: 'silent' }), meter: () => metrics.getMeter('test'), clock: { now: () => NOW },
+    id, admin, dataDir: dir, logger: pino({ level: 'silent' }), meter: () => metrics.getMeter('test'), clock: { now: () => NOW }, storedTagValue: (_key: string, value: string) => value,
     db: undefined as never, modelMetrics: undefined as never,
   };
 }

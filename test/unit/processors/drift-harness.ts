@@ -26,7 +26,7 @@ export function makeProcessor(rawConfig: unknown, opts: { dir?: string; t?: numb
   const admin = new AdminRoutes();
   const ctx: ProcessorContext = {
     id: 'drift', logger: pino({ level: 'silent' }), meter: () => { throw new Error('unused'); },
-    db: undefined as never, clock, admin, dataDir: dir, metrics,
+    db: undefined as never, clock, admin, dataDir: dir, metrics, storedTagValue: (_key: string, value: string) => value,
   };
   const processor = new DriftProcessor(driftConfig.parse(rawConfig), ctx);
   return { processor, metrics, admin, clock, dir };

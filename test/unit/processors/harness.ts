@@ -31,7 +31,7 @@ export function openProcessor<P extends Processor>(path: string, id: string, mak
   const checkpoints = new Checkpoints(db);
   const metrics = new MetricStore(2000);
   const admin = new AdminRoutes();
-  const ctx: ProcessorContext = { id, logger: createLogger('silent'), meter: () => { throw new Error('no meter in unit tests'); }, db, clock, admin, dataDir: tmpdir(), metrics };
+  const ctx: ProcessorContext = { id, logger: createLogger('silent'), meter: () => { throw new Error('no meter in unit tests'); }, db, clock, admin, dataDir: tmpdir(), metrics, storedTagValue: (_key: string, value: string) => value };
   const processor = make(ctx);
   const cp = checkpoints.load('unit');
   if (cp) {
