@@ -87,14 +87,19 @@ export class Queue {
       this.append(batches[0].receiver, batches[0].items, batches[0].payload, receivedMs, batches[0].records);
       return;
     }
-    // On failure the transaction rolls back: forget what it put in the cache.
-    const before = this.recent.size;
+    // On failure (a full disk fails the commit itself) the transaction rolls back: undo the counts and
+    // forget the cached rows, whose ids the next insert reuses (a stale entry would be read instead).
+    const before = { bytes: this.bytes, rows: this.rows, head: this.headIdCached };
+    const ids: number[] = [];
     try {
       this.db.transaction(() => {
-        for (const b of batches) this.append(b.receiver, b.items, b.payload, receivedMs, b.records);
+        for (const b of batches) ids.push(this.append(b.receiver, b.items, b.payload, receivedMs, b.records));
       })();
     } catch (err) {
-      if (this.recent.size > before) this.recent.clear();
+      for (const id of ids) this.recent.delete(id);
+      this.bytes = before.bytes;
+      this.rows = before.rows;
+      this.headIdCached = before.head;
       throw err;
     }
   }
