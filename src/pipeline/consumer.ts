@@ -23,8 +23,13 @@ export interface ConsumerOptions {
   /** Writes of the consumer's own tables, run in the checkpoint's transaction. */
   persist?(): void;
   checkpointIntervalMs: number;
-  /** Queue rows read per delivery. */
+  /** Queue rows read per delivery, at most. */
   rowsPerBatch: number;
+  /**
+   * Records per delivery, about: a delivery runs on the one event loop (a SQLite transaction is
+   * synchronous), so a bounded batch keeps Export acknowledgements from waiting behind it.
+   */
+  maxRecordsPerBatch: number;
   logger: Logger;
   onDeliveryError?(err: unknown): void;
   onDelivered?(records: number): void;
@@ -48,6 +53,7 @@ export class QueueConsumer {
   /** Set by stop(): a consumer stuck retrying gives up its batch (it stays in the queue) and exits. */
   private stopNow = false;
   private aborted = false;
+  private checkpointFailing = false;
   /** Set while deliveries fail; cleared on the next success. */
   lastError?: string;
 
@@ -95,7 +101,18 @@ export class QueueConsumer {
   checkpoint(): void {
     if (!this.dirty || this.aborted) return;
     const saved: Saved = { assembler: this.assembler.snapshot(), state: this.opts.snapshot?.() };
-    this.opts.checkpoints.save(this.opts.name, this.position, saved, this.opts.persist);
+    try {
+      this.opts.checkpoints.save(this.opts.name, this.position, saved, this.opts.persist);
+    } catch (err) {
+      // A full disk must not kill the agent: the transaction rolled back, the last checkpoint stands
+      // (a restart replays from it), and this one is tried again at the next interval.
+      this.lastCheckpoint = Date.now();
+      if (!this.checkpointFailing) this.opts.logger.error({ consumer: this.opts.name, err: (err as Error).message }, 'cannot save a checkpoint; will retry');
+      this.checkpointFailing = true;
+      return;
+    }
+    if (this.checkpointFailing) this.opts.logger.info({ consumer: this.opts.name }, 'checkpoints saved again');
+    this.checkpointFailing = false;
     this.lastCheckpoint = Date.now();
     this.dirty = false;
   }
@@ -104,6 +121,15 @@ export class QueueConsumer {
     let backoff = this.opts.retry?.minMs ?? 100;
     while (this.running) {
       const rows = this.opts.queue.read(this.position, this.opts.rowsPerBatch);
+      // Cut after the row that reaches the record bound (at least one row goes, however large).
+      let records = 0;
+      for (let i = 0; i < rows.length; i++) {
+        records += rows[i].records.length;
+        if (records >= this.opts.maxRecordsPerBatch) {
+          rows.length = i + 1;
+          break;
+        }
+      }
       if (rows.length === 0) {
         if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
         await new Promise<void>((resolve) => {
