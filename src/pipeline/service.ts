@@ -52,6 +52,7 @@ export class Service {
   private readonly consumers: QueueConsumer[] = [];
   private readonly stores: MetricStore[] = [];
   private trimTimer?: NodeJS.Timeout;
+  private trimFailing = false;
   private started = false;
 
   constructor(private readonly opts: ServiceOptions) {}
@@ -147,6 +148,7 @@ export class Service {
             assembler: ASSEMBLER,
             checkpointIntervalMs: config.storage.checkpoint_interval,
             rowsPerBatch: 64,
+            maxRecordsPerBatch: 2048,
             logger,
             deliver: (batch, at) => {
               for (const { id, processor } of chain) {
@@ -187,6 +189,7 @@ export class Service {
             assembler: ASSEMBLER,
             checkpointIntervalMs: config.storage.checkpoint_interval,
             rowsPerBatch: 64,
+            maxRecordsPerBatch: 2048,
             logger,
             deliver: (batch) => exporter.exportRecords!(batch),
             onDelivered: (n) => agentMetrics.sent(id, n),
@@ -274,7 +277,15 @@ export class Service {
     const saved = this.checkpoints.positions();
     const positions = this.consumers.map((c) => saved.get(c.name) ?? 0);
     const through = positions.length > 0 ? Math.min(...positions) : this.queue.headId;
-    this.queue.trimThrough(through);
+    try {
+      this.queue.trimThrough(through);
+      this.trimFailing = false;
+    } catch (err) {
+      // Runs on a timer: a throw here (a full disk: even a DELETE needs WAL room) would kill the agent.
+      // The rows stay and are trimmed on a later tick.
+      if (!this.trimFailing) this.opts.logger.error({ err: (err as Error).message }, 'cannot trim the queue; will retry');
+      this.trimFailing = true;
+    }
   }
 
   async shutdown(): Promise<void> {
