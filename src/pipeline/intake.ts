@@ -18,6 +18,7 @@ export interface IntakeOptions {
 
 export class QueueIntake {
   private lastFullLog = 0;
+  private writeFailing = false;
   private pending: { receiver: string; items: number; payload: Buffer; records: readonly WireRecord[]; resolve: (r: AppendResult) => void }[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
@@ -75,8 +76,14 @@ export class QueueIntake {
     try {
       this.queue.appendMany(batch);
     } catch (err) {
-      this.opts.logger.error({ err }, 'cannot write to the queue');
+      // Once per failure streak (a full disk fails every commit): one clear line, not one per request.
+      if (!this.writeFailing) this.opts.logger.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot write to the queue: refusing data with a retryable status');
+      this.writeFailing = true;
       result = { ok: false, reason: 'storage_error', retryAfterMs: 5000, message: `storage error: ${(err as Error).message}` };
+    }
+    if (result.ok && this.writeFailing) {
+      this.writeFailing = false;
+      this.opts.logger.info('queue writable again');
     }
     for (const p of batch) p.resolve(result);
     if (result.ok) this.opts.onAppend();
