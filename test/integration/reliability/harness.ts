@@ -114,7 +114,8 @@ export class IdSender {
     this.port = port;
   }
 
-  async sendBatch(n: number, timeoutMs = 10_000): Promise<HttpAnswer> {
+  /** One request of `n` new predictions; the answer, with the ids it carried. */
+  async sendBatch(n: number, timeoutMs = 10_000): Promise<HttpAnswer & { ids: string[] }> {
     const preds = Array.from({ length: n }, () => {
       const seq = this.seq++;
       return { id: `${this.prefix}-${seq}`, seq };
@@ -129,7 +130,7 @@ export class IdSender {
       for (const p of preds) this.acked.add(p.id);
     } else if (answer.status === 0) this.unanswered++;
     else this.refusedByStatus.set(answer.status, (this.refusedByStatus.get(answer.status) ?? 0) + 1);
-    return answer;
+    return { ...answer, ids: preds.map((p) => p.id) };
   }
 }
 
@@ -159,10 +160,15 @@ export function promSum(text: string, name: string, labels: Record<string, strin
  * metrics and the log reflect everything committed, and nothing more is on its way.
  */
 export async function queueDrained(agent: AgentHandle, timeoutMs = 30_000): Promise<string> {
-  return eventually(async () => {
-    const text = await agent.metricsText();
-    return /^modelwatch_queue_rows(\{[^}]*\})? 0$/m.test(text) ? text : undefined;
-  }, 'the queue drained (every consumer checkpointed past every row)', timeoutMs);
+  try {
+    return await eventually(async () => {
+      const text = await agent.metricsText();
+      return /^modelwatch_queue_rows(\{[^}]*\})? 0$/m.test(text) ? text : undefined;
+    }, 'the queue drained (every consumer checkpointed past every row)', timeoutMs);
+  } catch (err) {
+    const queue = (await agent.metricsText().catch(() => '')).split('\n').filter((l) => /^modelwatch_(queue|exporter)/.test(l));
+    throw new Error(`${(err as Error).message}\n${queue.join('\n')}\nlast log lines:\n${agent.logs().split('\n').slice(-15).join('\n')}`);
+  }
 }
 
 export async function httpStatus(url: string): Promise<number> {
