@@ -70,6 +70,10 @@ export class PostgresDriver implements LogDriver, Queryable {
   private async transaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // pg-pool listens for errors only on idle clients: a server that goes away while this one is checked
+    // out between two queries emits 'error' with no listener, which would crash the agent.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const out = await work(client);
@@ -80,6 +84,7 @@ export class PostgresDriver implements LogDriver, Queryable {
       throw err;
     } finally {
       // A connection that could not even roll back is discarded, not returned to the pool.
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
