@@ -6,7 +6,17 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports.js';
 
+/** The built CLI (tests run compiled from dist/ under npm test). */
 export const CLI = resolve(import.meta.dirname, '../../src/cli/main.js');
+
+/**
+ * The command line that runs the CLI: the built file, or, when this helper itself runs from source
+ * (node --import tsx --test test/...), the TypeScript entry through the same loader.
+ */
+export function cliArgs(): string[] {
+  if (!import.meta.url.endsWith('.ts')) return [CLI];
+  return ['--import', resolve(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
+}
 
 export interface AgentPorts {
   grpc: number;
@@ -74,7 +84,7 @@ export async function startAgent(
   const ports = opts.ports ?? (await allocatePorts());
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, (opts.config ?? agentConfig)(ports, dir));
-  const proc = spawn(process.execPath, [CLI, 'run', '--config', configFile], { cwd: dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...cliArgs(), 'run', '--config', configFile], { cwd: dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout!.on('data', (d) => (output += d));
   proc.stderr!.on('data', (d) => (output += d));

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { duration } from '../../config/units.js';
+import { byteSize, duration, endpoint } from '../../config/units.js';
+import { authConfig, tlsConfig } from '../../security/config.js';
 
-export const feedbackReceiverConfig = z.strictObject({
+/** Labels pulled from a SQL table (ids like feedback/sql). */
+export const sqlFeedbackConfig = z.strictObject({
   /** Where labels are pulled from. Only PostgreSQL for now. */
   driver: z.literal('postgres').default('postgres'),
   /** postgres://user:password@host:port/database */
@@ -30,4 +32,32 @@ export const feedbackReceiverConfig = z.strictObject({
   timeout: duration.prefault('30s'),
 });
 
-export type FeedbackReceiverConfig = z.output<typeof feedbackReceiverConfig>;
+export type SqlFeedbackConfig = z.output<typeof sqlFeedbackConfig>;
+
+/** Labels posted as JSON by whatever knows them (ids like feedback/http). */
+export const httpFeedbackConfig = z.strictObject({
+  endpoint: endpoint,
+  /** Largest request body accepted. */
+  max_body: byteSize.default(4 * 1024 * 1024),
+  /** Most labels in one request. */
+  max_items: z.number().int().positive().default(10_000),
+  tls: tlsConfig.optional(),
+  auth: authConfig.optional(),
+});
+export type HttpFeedbackConfig = z.output<typeof httpFeedbackConfig>;
+
+export type FeedbackReceiverConfig = ({ mode: 'sql' } & SqlFeedbackConfig) | ({ mode: 'http' } & HttpFeedbackConfig);
+
+/**
+ * One `feedback` receiver type, two sources: `endpoint` makes it an HTTP endpoint, `url` + `query` a SQL
+ * poller. Each is validated by its own strict schema, so problems name the keys of the one meant.
+ */
+export const feedbackReceiverConfig = z.unknown().transform((raw, ctx): FeedbackReceiverConfig => {
+  const http = typeof raw === 'object' && raw !== null && 'endpoint' in raw;
+  const parsed = http ? httpFeedbackConfig.safeParse(raw) : sqlFeedbackConfig.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} (a feedback receiver has either endpoint (HTTP) or url + query (SQL))` : issue.message });
+    return z.NEVER;
+  }
+  return http ? { mode: 'http', ...(parsed.data as HttpFeedbackConfig) } : { mode: 'sql', ...(parsed.data as SqlFeedbackConfig) };
+});

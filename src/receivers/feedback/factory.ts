@@ -1,15 +1,22 @@
-// The `feedback` receiver (ids like feedback/sql): ground truth pulled on an interval from a SQL table
-// with a cursor column, handed to the queue as feedback records like any receiver's.
+// The `feedback` receiver: ground truth posted as JSON to an HTTP endpoint (feedback/http: `endpoint`),
+// or pulled on an interval from a SQL table with a cursor column (feedback/sql: `url` + `query`); either
+// way handed to the queue as feedback records like any receiver's.
 import type { ReceiverFactory } from '../../pipeline/component.js';
 import { feedbackReceiverConfig, type FeedbackReceiverConfig } from './config.js';
 import { clientFor, SqlFeedbackPoller } from './sql.js';
+import { HttpFeedbackServer } from './http.js';
+import { checkPortFree } from '../../config/preflight.js';
 
 export const feedbackSqlReceiverFactory: ReceiverFactory<FeedbackReceiverConfig> = {
   kind: 'receiver',
   type: 'feedback',
-  description: 'ground truth pulled from a PostgreSQL table on an interval, by a cursor column',
+  description: 'ground truth posted as JSON over HTTP, or pulled from a PostgreSQL table on an interval',
   config: feedbackReceiverConfig,
   async preflight(config) {
+    if (config.mode === 'http') {
+      const problem = await checkPortFree(config.endpoint);
+      return problem ? [{ path: 'endpoint', message: problem }] : [];
+    }
     const client = clientFor({ url: config.url, timeout: Math.min(config.timeout, 5000) });
     client.on('error', () => undefined);
     try {
@@ -24,6 +31,10 @@ export const feedbackSqlReceiverFactory: ReceiverFactory<FeedbackReceiverConfig>
     }
   },
   create(config, ctx) {
+    if (config.mode === 'http') {
+      const server = new HttpFeedbackServer(config, ctx);
+      return { start: () => server.start(), shutdown: () => server.shutdown() };
+    }
     const poller = new SqlFeedbackPoller(config, ctx);
     return {
       async start() {

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { ReceiverContext } from '../../pipeline/component.js';
 import type { FeedbackRecord } from '../../pipeline/records.js';
-import type { FeedbackReceiverConfig } from './config.js';
+import type { SqlFeedbackConfig } from './config.js';
 import { CursorStore } from './cursor.js';
 
 const asText = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -18,7 +18,7 @@ export interface PollOutcome {
   retryAfterMs?: number;
 }
 
-export function clientFor(config: Pick<FeedbackReceiverConfig, 'url' | 'timeout'>): pg.Client {
+export function clientFor(config: Pick<SqlFeedbackConfig, 'url' | 'timeout'>): pg.Client {
   return new pg.Client({
     connectionString: config.url,
     types: asText,
@@ -34,7 +34,7 @@ export class SqlFeedbackPoller {
   private running?: Promise<void>;
   private stopped = true;
 
-  constructor(private readonly config: FeedbackReceiverConfig, private readonly ctx: ReceiverContext) {
+  constructor(private readonly config: SqlFeedbackConfig, private readonly ctx: ReceiverContext) {
     this.cursors = new CursorStore(ctx.db, ctx.id);
   }
 

@@ -1,19 +1,6 @@
-// Starts the real agent as a child process (as test/helpers/agent.ts does) through agent-main.ts, with
-// the quality components registered, and reads its admin API.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { allocatePorts, type AgentHandle, type AgentPorts } from '../../helpers/agent.js';
-
-const ROOT = resolve(import.meta.dirname, '../../..');
-const MAIN = resolve(import.meta.dirname, 'agent-main.js');
-
-/** Under tsx (node --import tsx) the child needs the loader too; compiled (dist/) it does not. */
-function loaderArgs(): string[] {
-  return MAIN.includes('/dist/') ? [] : ['--import', resolve(ROOT, 'node_modules/tsx/dist/loader.mjs')];
-}
+// The quality tests' agent config, and readers of its admin API.
+import { join } from 'node:path';
+import { startAgent, type AgentHandle, type AgentPorts } from '../../helpers/agent.js';
 
 export function qualityConfig(ports: AgentPorts, dir: string, opts: { processors?: string; receivers?: string; pipelineReceivers?: string[]; checkpoint?: string } = {}): string {
   return `receivers:
@@ -40,47 +27,9 @@ service:
 `;
 }
 
+/** The real agent (the CLI) on a quality config. */
 export async function startQualityAgent(opts: { dir?: string; ports?: AgentPorts; config?: (ports: AgentPorts, dir: string) => string } = {}): Promise<AgentHandle> {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'modelwatch-quality-'));
-  const ports = opts.ports ?? (await allocatePorts());
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, (opts.config ?? qualityConfig)(ports, dir));
-  const proc = spawn(process.execPath, [...loaderArgs(), MAIN, configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout!.on('data', (d) => (output += d));
-  proc.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  const handle: AgentHandle = {
-    ports,
-    dir,
-    configFile,
-    proc,
-    logs: () => output,
-    metricsText: async () => (await fetch(`http://127.0.0.1:${ports.prometheus}/metrics`)).text(),
-    stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      return exited;
-    },
-    kill9: async () => {
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-      await exited;
-    },
-  };
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`agent exited with ${proc.exitCode} before it was healthy:\n${output}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${ports.admin}/healthz`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) {
-      await handle.kill9();
-      throw new Error(`agent not healthy within 20 s:\n${output}`);
-    }
-    await sleep(50);
-  }
-  return handle;
+  return startAgent({ dir: opts.dir, ports: opts.ports, config: opts.config ?? qualityConfig, env: { MODELWATCH_LOG_LEVEL: process.env.MODELWATCH_LOG_LEVEL ?? 'warn' } });
 }
 
 export async function history(agent: AgentHandle, model: string): Promise<{ model: string; versions: Record<string, { day: string; count: number; accuracy: number | null; precision: number | null; recall: number | null; f1: number | null }[]> }> {
