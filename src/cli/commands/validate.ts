@@ -5,6 +5,7 @@ import { builtinRegistry } from '../../components.js';
 import { ConfigError, formatProblem, joinPath, type ConfigProblem } from '../../config/problems.js';
 import { loadConfig, locate, type ResolvedConfig } from '../../config/resolve.js';
 import { checkPortFree, checkWritablePath } from '../../config/preflight.js';
+import { securityProblems } from '../../security/problems.js';
 import { checkStorageFile } from '../../storage/database.js';
 
 export async function preflight(config: ResolvedConfig): Promise<ConfigProblem[]> {
@@ -14,6 +15,7 @@ export async function preflight(config: ResolvedConfig): Promise<ConfigProblem[]
   if (storage) problems.push({ path: 'storage::path', message: storage });
   const admin = await checkPortFree(config.admin.endpoint);
   if (admin) problems.push({ path: 'admin::endpoint', message: admin });
+  problems.push(...securityProblems('admin', config.admin));
   const used = new Set<string>();
   for (const p of Object.values(config.service.pipelines)) {
     for (const id of p.receivers) used.add(`receiver:${id}`);

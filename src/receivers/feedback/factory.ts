@@ -6,6 +6,7 @@ import { feedbackReceiverConfig, type FeedbackReceiverConfig } from './config.js
 import { clientFor, SqlFeedbackPoller } from './sql.js';
 import { HttpFeedbackServer } from './http.js';
 import { checkPortFree } from '../../config/preflight.js';
+import { securityProblems } from '../../security/problems.js';
 
 export const feedbackSqlReceiverFactory: ReceiverFactory<FeedbackReceiverConfig> = {
   kind: 'receiver',
@@ -15,7 +16,7 @@ export const feedbackSqlReceiverFactory: ReceiverFactory<FeedbackReceiverConfig>
   async preflight(config) {
     if (config.mode === 'http') {
       const problem = await checkPortFree(config.endpoint);
-      return problem ? [{ path: 'endpoint', message: problem }] : [];
+      return [...(problem ? [{ path: 'endpoint', message: problem }] : []), ...securityProblems('', config)];
     }
     const client = clientFor({ url: config.url, timeout: Math.min(config.timeout, 5000) });
     client.on('error', () => undefined);

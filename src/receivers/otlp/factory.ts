@@ -5,7 +5,7 @@ import { otlpReceiverConfig, type OtlpReceiverConfig } from './config.js';
 import { OtlpGrpcServer } from './grpc.js';
 import { OtlpHttpServer } from './http.js';
 import { bearerCheck, readToken } from '../../security/auth.js';
-import { checkReadableFile } from '../../config/preflight.js';
+import { securityProblems } from '../../security/problems.js';
 import { loadTls } from '../../security/tls.js';
 
 export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
@@ -20,19 +20,9 @@ export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
       if (!p) continue;
       const problem = await checkPortFree(p.endpoint);
       if (problem) problems.push({ path: `protocols::${name}::endpoint`, message: problem });
-      for (const key of ['cert_file', 'key_file', 'client_ca_file'] as const) {
-        const file = p.tls?.[key];
-        const unreadable = file && checkReadableFile(file);
-        if (unreadable) problems.push({ path: `protocols::${name}::tls::${key}`, message: unreadable });
-      }
+      problems.push(...securityProblems(`protocols::${name}`, p));
     }
-    if (config.auth) {
-      try {
-        readToken(config.auth);
-      } catch (err) {
-        problems.push({ path: 'auth', message: (err as Error).message });
-      }
-    }
+    problems.push(...securityProblems('', { auth: config.auth }));
     return problems;
   },
   create(config, ctx) {

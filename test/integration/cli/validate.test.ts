@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, allocatePorts } from '../../helpers/agent.js';
+import { freePort } from '../../helpers/ports.js';
+import { startPostgres } from '../../helpers/postgres.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
 const ROOT = REPO_ROOT;
@@ -19,7 +21,10 @@ async function portEnv(): Promise<Record<string, string>> {
     MODELWATCH_OTLP_HTTP_ENDPOINT: `127.0.0.1:${p.http}`,
     MODELWATCH_PROMETHEUS_ENDPOINT: `127.0.0.1:${p.prometheus}`,
     MODELWATCH_ADMIN_ENDPOINT: `127.0.0.1:${p.admin}`,
+    MODELWATCH_FEEDBACK_ENDPOINT: `127.0.0.1:${await freePort()}`,
     MODELWATCH_DATA_DIR: join(dir, 'data'),
+    MODELWATCH_TOKEN: 'sender-token-0123456789',
+    MODELWATCH_ADMIN_TOKEN: 'admin-token-0123456789',
   };
 }
 
@@ -29,13 +34,34 @@ function validate(files: string[], env: Record<string, string> = {}) {
 }
 
 describe('modelwatch validate', () => {
-  for (const shipped of ['config/modelwatch.yaml', 'pipelines/sidecar.yaml', 'pipelines/gateway.yaml']) {
+  for (const shipped of ['config/modelwatch.yaml', 'pipelines/sidecar.yaml']) {
     test(`${shipped} is valid`, async () => {
       const r = validate([shipped], await portEnv());
       assert.equal(r.code, 0, r.out);
       assert.match(r.out, /valid/);
     });
   }
+
+  test('pipelines/gateway.yaml is valid with a reachable PostgreSQL, and says so when it is not', async () => {
+    const pg = await startPostgres();
+    try {
+      const ok = validate(['pipelines/gateway.yaml'], { ...(await portEnv()), MODELWATCH_PG_URL: pg.url });
+      assert.equal(ok.code, 0, ok.out);
+      const unset = validate(['pipelines/gateway.yaml'], await portEnv());
+      assert.equal(unset.code, 1);
+      assert.match(unset.out, /pipelines\/gateway.yaml:\d+:\d+: exporters::prediction_log\/pg::url: environment variable MODELWATCH_PG_URL is not set/);
+      const noToken = validate(['pipelines/gateway.yaml'], { ...(await portEnv()), MODELWATCH_PG_URL: pg.url, MODELWATCH_TOKEN: '' });
+      assert.equal(noToken.code, 1);
+      assert.match(noToken.out, /receivers::otlp::auth: environment variable MODELWATCH_TOKEN \(bearer token\) is not set/);
+      const downPort = await freePort();
+      const down = validate(['pipelines/gateway.yaml'], { ...(await portEnv()), MODELWATCH_PG_URL: `postgres://u:secret@127.0.0.1:${downPort}/db` });
+      assert.equal(down.code, 1, down.out);
+      assert.match(down.out, /exporters::prediction_log\/pg/);
+      assert.ok(!down.out.includes('secret'), 'the password never appears');
+    } finally {
+      await pg.stop();
+    }
+  });
 
   test('reports every problem with file:line:column and path, and exits 1', () => {
     const f = join(dir, 'bad.yaml');
