@@ -11,6 +11,13 @@
 // rules feeding the alerts, the routing tree and inhibition, the dashboard's queries. The exact
 // thresholds and `for:` durations of the real rules are covered by the promtool unit tests in
 // alerts/tests/ (run by test/integration/alerts/rules.test.ts).
+//
+// The agent's own health panels need failures to show anything: the agent's PostgreSQL copy of the
+// prediction log points at a port where nothing listens for the whole test (exporter failures), and
+// one malformed OTLP request is sent during the degradation (refused spans).
+//
+// Needs Debian's prometheus and prometheus-alertmanager (or PROMETHEUS / ALERTMANAGER / PROMTOOL set);
+// run alone with: node --import tsx --test test/e2e/alerting.test.ts (about a minute).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
