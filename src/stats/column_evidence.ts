@@ -2,25 +2,27 @@
 // (exact) or from a streaming summary (binned), and running one named test on a reference/current pair.
 import type { ColumnType, StatTestName } from './drift_types.js';
 import { alignCounts, countCategories, type CategoryCounts } from './counts.js';
-import { ks2sampSorted, sortedFinite } from './ks.js';
+import { ks2sampSorted } from './ks.js';
 import { chiSquare } from './chisquare.js';
 import { zTestProportions } from './ztest.js';
 import { psiFromCounts } from './psi.js';
 import { jensenShannon } from './jensen_shannon.js';
 import { wassersteinNormedSorted } from './wasserstein.js';
-import { binCountsSorted, quantileEdges } from './quantile_bins.js';
+import { binCounts, binCountsSorted, quantileEdges } from './quantile_bins.js';
+import { FiniteSample } from './finite_sample.js';
+import { sortFloat64InPlace } from './sort.js';
 import type { FeatureSummary, NumericSummary } from './feature_summary.js';
 import { binnedKs, binnedWassersteinNormed } from './summary_tests.js';
 
 export type ColumnEvidence =
-  | { type: 'num'; n: number; missing: number; sorted: Float64Array }
+  | { type: 'num'; n: number; missing: number; sample: FiniteSample }
   | { type: 'num'; n: number; missing: number; summary: NumericSummary }
   | { type: 'cat'; n: number; missing: number; counts: CategoryCounts };
 
 /** Raw numbers: NaN and ±Infinity (and null) are missing. */
 export function numericEvidence(values: ArrayLike<number | null>): ColumnEvidence {
-  const sorted = sortedFinite(values as ArrayLike<number>);
-  return { type: 'num', n: sorted.length, missing: values.length - sorted.length, sorted };
+  const sample = FiniteSample.of(values);
+  return { type: 'num', n: sample.n, missing: values.length - sample.n, sample };
 }
 
 /** Raw categories: null, undefined and '' are missing. */
@@ -34,16 +36,16 @@ export function categoricalEvidence(values: readonly (string | null | undefined)
 /** From a summary; a numeric summary still holding its raw values gives exact evidence. */
 export function summaryEvidence(s: FeatureSummary): ColumnEvidence {
   if (s.kind === 'cat') return { type: 'cat', n: s.n, missing: s.missing, counts: s.categoryCounts() };
-  if (s.exact) return { type: 'num', n: s.n, missing: s.missing, sorted: Float64Array.from(s.exact).sort() };
+  if (s.exact) return { type: 'num', n: s.n, missing: s.missing, sample: FiniteSample.ofSorted(sortFloat64InPlace(Float64Array.from(s.exact))) };
   return { type: 'num', n: s.n, missing: s.missing, summary: s };
 }
 
 /** Category counts of a column; numbers become categories by their decimal text. */
 export function categoryCounts(e: ColumnEvidence): CategoryCounts | null {
   if (e.type === 'cat') return e.counts;
-  if ('sorted' in e) {
+  if ('sample' in e) {
     const m: CategoryCounts = new Map();
-    for (const v of e.sorted) {
+    for (const v of e.sample.sorted()) {
       const k = String(v);
       m.set(k, (m.get(k) ?? 0) + 1);
     }
@@ -55,17 +57,16 @@ export function categoryCounts(e: ColumnEvidence): CategoryCounts | null {
 
 /** Distinct non-missing values over both columns (Infinity when a summary stopped counting them). */
 export function distinctValues(ref: ColumnEvidence, cur: ColumnEvidence): number {
-  if (ref.type === 'num' && cur.type === 'num' && 'sorted' in ref && 'sorted' in cur) {
-    // merge-count distinct values of two sorted arrays, stopping early: the auto rule only asks <= 5
-    let i = 0, j = 0, k = 0;
-    const a = ref.sorted, b = cur.sorted;
-    while ((i < a.length || j < b.length) && k <= 5) {
-      const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
-      while (i < a.length && a[i] === v) i++;
-      while (j < b.length && b[j] === v) j++;
-      k++;
+  if (ref.type === 'num' && cur.type === 'num' && 'sample' in ref && 'sample' in cur) {
+    // the auto rule only asks "<= 5": stop at the 6th distinct value (continuous data: at once)
+    const seen = new Set<number>();
+    for (const a of [ref.sample.values, cur.sample.values]) {
+      for (let i = 0; i < a.length; i++) {
+        seen.add(a[i]);
+        if (seen.size > 5) return 6;
+      }
     }
-    return k <= 5 ? k : 6;
+    return seen.size;
   }
   const rc = categoryCounts(ref);
   const cc = categoryCounts(cur);
@@ -83,12 +84,12 @@ export function runStatTest(test: StatTestName, ref: ColumnEvidence, cur: Column
   const type: ColumnType = ref.type;
   if (test === 'ks' || test === 'wasserstein') {
     if (ref.type !== 'num' || cur.type !== 'num') throw new Error(`${test} needs a numerical column`);
-    if ('sorted' in ref && 'sorted' in cur) {
+    if ('sample' in ref && 'sample' in cur) {
       if (test === 'ks') {
-        const r = ks2sampSorted(ref.sorted, cur.sorted);
+        const r = ks2sampSorted(ref.sample.sorted(), cur.sample.sorted());
         return { score: r.pvalue, statistic: r.statistic };
       }
-      return { score: wassersteinNormedSorted(ref.sorted, cur.sorted) };
+      return { score: wassersteinNormedSorted(ref.sample.sorted(), cur.sample.sorted()) };
     }
     const rs = asSummary(ref);
     const cs = asSummary(cur);
@@ -126,9 +127,12 @@ function asSummary(e: ColumnEvidence): NumericSummary {
 
 function numericBinCounts(ref: ColumnEvidence, cur: ColumnEvidence, bins: number): [Float64Array, Float64Array] {
   if (ref.type === 'num' && cur.type === 'num') {
-    if ('sorted' in ref && 'sorted' in cur) {
-      const edges = quantileEdges(ref.sorted, bins);
-      return [binCountsSorted(ref.sorted, edges), binCountsSorted(cur.sorted, edges)];
+    if ('sample' in ref && 'sample' in cur) {
+      // Counts are the same sorted or not: the current side is sorted only if another test needed it.
+      const sorted = ref.sample.sorted();
+      const edges = quantileEdges(sorted, bins);
+      const c = cur.sample;
+      return [binCountsSorted(sorted, edges), c.isSorted ? binCountsSorted(c.values, edges) : binCounts(c.values, edges)];
     }
     // Summaries carry their own (coarse) bins: `bins` was fixed when the bin spec was made.
     return [asSummary(ref).coarseCounts(), asSummary(cur).coarseCounts()];

@@ -43,13 +43,34 @@ export function smirnovSf(n: number, x: number): number {
   if (x <= 0) return 1;
   if (x >= 1) return 0;
   const jmax = Math.floor(n * (1 - x) + 1e-12);
+  const lg = logFactorials(n);
   let sum = 0;
   for (let j = 0; j <= jmax; j++) {
     const base = 1 - x - j / n;
     if (base <= 0) continue; // (1-x-j/n)^(n-j) vanishes (j < n since x > 0)
-    sum += Math.exp(logChoose(n, j) + (n - j) * Math.log(base) + (j - 1) * Math.log(x + j / n));
+    // ln C(n, j) as logChoose computes it, from the same logGamma values (table or direct)
+    const lc = lg ? lg[n] - lg[j] - lg[n - j] : logChoose(n, j);
+    sum += Math.exp(lc + (n - j) * Math.log(base) + (j - 1) * Math.log(x + j / n));
   }
   return clip(x * sum);
+}
+
+/** Largest n whose table of ln k! is kept (8 bytes per entry). */
+const LOG_FACTORIAL_TABLE_MAX = 1_000_000;
+let logFactorialTable: { n: number; table: Float64Array } | undefined;
+
+/**
+ * logGamma(k + 1) for k = 0..n, kept for the last n asked: the Smirnov sum needs ln C(n, j) for every
+ * j up to n, i.e. 3 logGamma calls per term, and every column of one drift run has the same n. The
+ * values are logGamma's own, so results are bit-identical to calling logChoose.
+ */
+function logFactorials(n: number): Float64Array | undefined {
+  if (!Number.isInteger(n) || n < 0 || n > LOG_FACTORIAL_TABLE_MAX) return undefined;
+  if (logFactorialTable?.n === n) return logFactorialTable.table;
+  const table = new Float64Array(n + 1);
+  for (let k = 0; k <= n; k++) table[k] = logGamma(k + 1);
+  logFactorialTable = { n, table };
+  return table;
 }
 
 /**
