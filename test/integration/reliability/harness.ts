@@ -58,6 +58,8 @@ export interface HttpAnswer {
   /** 0 when there was no HTTP answer (connection refused or reset, or the deadline passed). */
   status: number;
   body: string;
+  /** The body as bytes (protobuf answers). */
+  bytes?: Buffer;
   headers?: Headers;
   error?: string;
 }
@@ -70,7 +72,8 @@ export async function postOtlp(port: number, body: string | Uint8Array, opts: { 
       body,
       signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
     });
-    return { status: res.status, body: await res.text(), headers: res.headers };
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, body: bytes.toString('utf8'), bytes, headers: res.headers };
   } catch (err) {
     return { status: 0, body: '', error: (err as Error).name === 'TimeoutError' ? 'deadline passed' : String((err as Error).cause ?? err) };
   }
