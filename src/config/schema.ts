@@ -35,6 +35,15 @@ export const topLevelSchema = z.strictObject({
    * processors and every exporter only ever see the result.
    */
   privacy: privacyConfig.optional(),
+  limits: z
+    .strictObject({
+      /**
+       * Resident memory at which receivers hold calls back and then refuse them (retryable) before
+       * reading them; 0: no limit. Leave headroom: the limit is checked per request, not enforced by the OS.
+       */
+      memory: byteSize.default(0),
+    })
+    .prefault({}),
   admin: z
     .strictObject({
       endpoint: endpoint.default('127.0.0.1:13133'),

@@ -49,8 +49,15 @@ export interface IntakeSink {
    * (backpressure) and then refuses with a retry hint; it never drops silently.
    */
   append(records: readonly WireRecord[], items: number): Promise<AppendResult>;
+  /**
+   * Asked before a request is read or decoded, with its size in bytes: refuses (after holding the call
+   * back a while) when the agent is over its memory limit or the queue has no room at all.
+   */
+  admit(requestBytes: number): Promise<Admission>;
 }
-export type AppendResult = { ok: true } | { ok: false; reason: 'queue_full' | 'storage_error'; retryAfterMs: number; message: string };
+/** An admitted request holds its share of the memory budget until release() (call it in finally). */
+export type Admission = ({ ok: true } & { release(): void }) | Exclude<AppendResult, { ok: true }>;
+export type AppendResult = { ok: true } | { ok: false; reason: 'queue_full' | 'storage_error' | 'memory_limit'; retryAfterMs: number; message: string };
 
 export interface ReceiverContext extends ComponentContext {
   sink: IntakeSink;

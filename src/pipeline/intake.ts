@@ -4,17 +4,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from '../storage/queue.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { AppendResult, IntakeSink } from './component.js';
+import type { Admission, AppendResult, IntakeSink } from './component.js';
 import type { WireRecord } from './records.js';
 
 export interface IntakeOptions {
   backpressureWaitMs: number;
   /** Applied before anything is stored (privacy: mask and hash features and tags). */
   transform?: (records: readonly WireRecord[]) => readonly WireRecord[];
+  /** Resident memory above which requests are held back, then refused (0: no limit). */
+  maxMemoryBytes: number;
+  /** Resident memory now (injectable for tests). */
+  rss?: () => number;
   /** Called after each commit, so consumers wake at once. */
   onAppend: () => void;
   logger: Logger;
 }
+
+/** How much memory a request takes while it is decoded and queued, per byte on the wire (measured: ~4). */
+const DECODE_EXPANSION = 4;
 
 export class QueueIntake {
   private lastFullLog = 0;
@@ -26,7 +33,47 @@ export class QueueIntake {
 
   /** The sink one receiver writes through; rows are tagged with the receiver id for pipeline routing. */
   sinkFor(receiverId: string): IntakeSink {
-    return { append: (records, items) => this.append(receiverId, records, items) };
+    return { append: (records, items) => this.append(receiverId, records, items), admit: (bytes) => this.admit(bytes) };
+  }
+
+  private lastMemoryLog = 0;
+  /** Memory promised to requests admitted and not yet answered: what they will take while decoded. */
+  private inflightBytes = 0;
+
+  private async admit(requestBytes: number): Promise<Admission> {
+    const rss = this.opts.rss ?? (() => process.memoryUsage.rss());
+    const limit = this.opts.maxMemoryBytes;
+    // A decoded request takes several times its wire size (objects, the serialized copy).
+    const cost = requestBytes * DECODE_EXPANSION;
+    const overMemory = () => limit > 0 && rss() + this.inflightBytes + cost > limit;
+    // The wire size stands in for the stored size, which is known only after decoding.
+    const noRoom = () => this.queue.usedBytes + this.pendingBytes + requestBytes > this.queue.capacityBytes;
+    const grant = (): Admission => {
+      this.inflightBytes += cost;
+      let released = false;
+      return {
+        ok: true,
+        release: () => {
+          if (released) return;
+          released = true;
+          this.inflightBytes -= cost;
+        },
+      };
+    };
+    if (!overMemory() && !noRoom()) return grant();
+    const deadline = Date.now() + this.opts.backpressureWaitMs;
+    while (Date.now() < deadline) {
+      await sleep(25);
+      if (!overMemory() && !noRoom()) return grant();
+    }
+    if (overMemory()) {
+      if (Date.now() - this.lastMemoryLog > 10_000) {
+        this.lastMemoryLog = Date.now();
+        this.opts.logger.warn({ rssBytes: rss(), limitBytes: limit }, 'over the memory limit (limits.memory): refusing data with a retryable status');
+      }
+      return { ok: false, reason: 'memory_limit', retryAfterMs: 2000, message: 'modelwatch is over its memory limit; retry later' };
+    }
+    return { ok: false, reason: 'queue_full', retryAfterMs: 5000, message: 'modelwatch queue is full; retry later' };
   }
 
   private async append(receiver: string, raw: readonly WireRecord[], items: number): Promise<AppendResult> {

@@ -115,6 +115,7 @@ export class Service {
 
     const intake = new QueueIntake(queue, {
       backpressureWaitMs: config.storage.backpressure_wait,
+      maxMemoryBytes: config.limits.memory,
       transform: privacy,
       onAppend: () => {
         for (const c of this.consumers) c.wake();

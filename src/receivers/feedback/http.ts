@@ -140,6 +140,20 @@ export class HttpFeedbackServer {
       req.resume();
       throw new BadRequest(415, `unsupported content-type "${type}" (use application/json or application/x-ndjson)`);
     }
+    const admitted = await this.ctx.sink.admit(Number(req.headers['content-length'] ?? 0) || 0);
+    if (!admitted.ok) {
+      req.resume();
+      this.ctx.intake.refused(PROTOCOL, admitted.reason, 1);
+      return send(res, admitted.reason === 'queue_full' ? 429 : 503, { error: admitted.message }, { 'retry-after': String(Math.max(1, Math.ceil(admitted.retryAfterMs / 1000))) });
+    }
+    try {
+      await this.accept(req, res, ndjson);
+    } finally {
+      admitted.release();
+    }
+  }
+
+  private async accept(req: IncomingMessage, res: ServerResponse, ndjson: boolean): Promise<void> {
     const items = parseBody(await readBody(req, this.config.max_body), ndjson, this.config.max_items);
     const now = this.ctx.clock.now();
     const records: FeedbackRecord[] = [];

@@ -55,26 +55,39 @@ export class OtlpGrpcServer {
         this.ctx.intake.refused('grpc', 'unauthenticated', 1);
         return callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong bearer token' });
       }
-      let decoded: DecodeResult;
-      try {
-        decoded = decode(call.request, this.opts.decodeOptions);
-      } catch (err) {
-        const message = err instanceof OtlpDecodeError ? err.message : `cannot decode request: ${(err as Error).message}`;
-        this.ctx.intake.refused('grpc', 'malformed', 1);
-        this.ctx.logger.warn({ err: message }, 'refused a malformed OTLP/gRPC request');
-        return callback({ code: grpc.status.INVALID_ARGUMENT, details: message });
-      }
-      ingest(this.ctx, 'grpc', decoded).then(
-        (out) => {
-          if (out.ok) return callback(null, Buffer.from(encodeExportResponseProto(signal, out.rejected, out.message)));
-          // UNAVAILABLE is retryable for OTLP clients that retry; the data was not taken.
-          const trailer = new grpc.Metadata();
-          trailer.set('retry-after-ms', String(out.retryAfterMs));
-          callback({ code: grpc.status.UNAVAILABLE, details: out.message, metadata: trailer });
-        },
-        (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }),
-      );
+      this.ctx.sink.admit(call.request.length).then((admitted) => {
+        if (!admitted.ok) {
+          this.ctx.intake.refused('grpc', admitted.reason, 1);
+          return callback({ code: grpc.status.UNAVAILABLE, details: admitted.message });
+        }
+        this.decodeAndIngest(signal, decode, call.request, (err, value) => {
+          admitted.release();
+          callback(err, value);
+        });
+      }, (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }));
     };
+  }
+
+  private decodeAndIngest(signal: 'traces' | 'logs', decode: (b: Uint8Array, o?: DecodeOptions) => DecodeResult, request: Buffer, callback: grpc.sendUnaryData<Buffer>): void {
+    let decoded: DecodeResult;
+    try {
+      decoded = decode(request, this.opts.decodeOptions);
+    } catch (err) {
+      const message = err instanceof OtlpDecodeError ? err.message : `cannot decode request: ${(err as Error).message}`;
+      this.ctx.intake.refused('grpc', 'malformed', 1);
+      this.ctx.logger.warn({ err: message }, 'refused a malformed OTLP/gRPC request');
+      return callback({ code: grpc.status.INVALID_ARGUMENT, details: message });
+    }
+    ingest(this.ctx, 'grpc', decoded).then(
+      (out) => {
+        if (out.ok) return callback(null, Buffer.from(encodeExportResponseProto(signal, out.rejected, out.message)));
+        // UNAVAILABLE is retryable for OTLP clients that retry; the data was not taken.
+        const trailer = new grpc.Metadata();
+        trailer.set('retry-after-ms', String(out.retryAfterMs));
+        callback({ code: grpc.status.UNAVAILABLE, details: out.message, metadata: trailer });
+      },
+      (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }),
+    );
   }
 
   async shutdown(): Promise<void> {

@@ -97,6 +97,22 @@ export class OtlpHttpServer {
       this.ctx.intake.refused(protocol, 'unauthenticated', 1);
       return this.fail(res, json, 401, 16, 'missing or wrong bearer token', { 'www-authenticate': 'Bearer' });
     }
+    // Memory and queue room are checked before the body is read, let alone decoded.
+    const admitted = await this.ctx.sink.admit(Number(req.headers['content-length'] ?? 0) || 0);
+    if (!admitted.ok) {
+      req.resume();
+      this.ctx.intake.refused(protocol, admitted.reason, 1);
+      const seconds = String(Math.max(1, Math.ceil(admitted.retryAfterMs / 1000)));
+      return this.fail(res, json, admitted.reason === 'queue_full' ? 429 : 503, RPC.UNAVAILABLE, admitted.message, { 'retry-after': seconds });
+    }
+    try {
+      await this.decodeAndIngest(req, res, route, json, protocol);
+    } finally {
+      admitted.release();
+    }
+  }
+
+  private async decodeAndIngest(req: IncomingMessage, res: ServerResponse, route: (typeof ROUTES)[string], json: boolean, protocol: string): Promise<void> {
     let decoded: DecodeResult;
     try {
       const body = await readBody(req, this.opts.maxBytes);

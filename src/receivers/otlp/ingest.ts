@@ -4,7 +4,7 @@ import type { DecodeResult } from '../../otlp/result.js';
 
 export type IngestOutcome =
   | { ok: true; rejected: number; message: string }
-  | { ok: false; reason: 'queue_full' | 'storage_error'; retryAfterMs: number; message: string };
+  | { ok: false; reason: 'queue_full' | 'storage_error' | 'memory_limit'; retryAfterMs: number; message: string };
 
 export async function ingest(ctx: ReceiverContext, protocol: string, decoded: DecodeResult): Promise<IngestOutcome> {
   if (decoded.rejected > 0) {

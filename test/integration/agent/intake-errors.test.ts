@@ -141,7 +141,8 @@ describe('a full queue', () => {
     assert.equal(grpcRes.code, grpc.status.UNAVAILABLE);
     assert.match(grpcRes.details, /queue is full/);
     const s = parsePromText(await agent.metricsText());
-    assert.equal(sampleValue(s, 'modelwatch_receiver_refused_spans_total', { protocol: 'http/json', reason: 'queue_full' }), 21);
+    // Refused at admission, before the body is read (the wire size does not fit): one per request.
+    assert.equal(sampleValue(s, 'modelwatch_receiver_refused_spans_total', { protocol: 'http/json', reason: 'queue_full' }), 2);
     assert.equal(sampleValue(s, 'modelwatch_receiver_refused_spans_total', { protocol: 'grpc', reason: 'queue_full' }), 1);
     assert.equal(sampleValue(s, 'modelwatch_receiver_accepted_spans_total', { protocol: 'http/json' }), accepted);
     // everything accepted is counted: nothing acknowledged was dropped
