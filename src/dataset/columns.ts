@@ -8,7 +8,7 @@
 import type { Column, Columns } from '../stats/dataset_drift.js';
 import type { ColumnType } from '../stats/drift_types.js';
 import { DatasetError } from './errors.js';
-import type { RawValue, Table } from './table.js';
+import type { RawValue, Table, TableColumn } from './table.js';
 
 const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
 
@@ -25,7 +25,8 @@ export function toNumber(v: RawValue): number | undefined {
   return special !== undefined ? special : undefined;
 }
 
-export function inferType(values: readonly RawValue[]): ColumnType {
+export function inferType(values: readonly RawValue[] | TableColumn): ColumnType {
+  if (values instanceof Float64Array) return 'num';
   for (const v of values) if (v !== null && toNumber(v) === undefined) return 'cat';
   return 'num';
 }
@@ -33,6 +34,11 @@ export function inferType(values: readonly RawValue[]): ColumnType {
 export function tableColumn(table: Table, name: string, type: ColumnType): Column {
   const raw = table.values.get(name);
   if (!raw) throw new DatasetError(table.file, 1, name, 'no such column');
+  if (raw instanceof Float64Array) {
+    // Read as numbers: shared with the table, not copied. As categories: the text as written.
+    if (type === 'num') return { type, values: raw };
+    return { type, values: table.text ? table.text(name) : Array.from(raw, (v) => (Number.isFinite(v) ? String(v) : null)) };
+  }
   if (type === 'cat') return { type, values: raw.map((v) => (v === null ? null : String(v))) };
   const out = new Float64Array(raw.length);
   for (let i = 0; i < raw.length; i++) {

@@ -1,16 +1,23 @@
 // Reads a CSV or JSON Lines file (by extension: .jsonl / .ndjson are JSON Lines, anything else CSV).
 import { readFile } from 'node:fs/promises';
-import { parseCsv } from './csv.js';
+import { readCsv } from './csv.js';
 import { parseJsonl } from './jsonl.js';
 import { DatasetError } from './errors.js';
 import type { Table } from './table.js';
 
-export async function loadTable(path: string): Promise<Table> {
-  let text: string;
+export type TableFormat = 'csv' | 'jsonl';
+
+export function formatOf(path: string): TableFormat {
+  return /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'csv';
+}
+
+/** `what` names the file in the error when it cannot be read ("the reference"). */
+export async function loadTable(path: string, format: TableFormat = formatOf(path), what?: string): Promise<Table> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
-    throw new DatasetError(path, undefined, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new DatasetError(path, undefined, undefined, `cannot read${what ? ` ${what}` : ''}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return /\.(jsonl|ndjson)$/i.test(path) ? parseJsonl(text, path) : parseCsv(text, path);
+  return format === 'jsonl' ? parseJsonl(bytes.toString('utf8'), path) : readCsv(bytes, path);
 }

@@ -1,9 +1,8 @@
 // Reference files: reading one (CSV or JSON Lines, types inferred unless forced) into a reference set,
 // and finding the files of a path pattern with {model} / {version} placeholders.
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { parseCsv } from '../../dataset/csv.js';
-import { parseJsonl } from '../../dataset/jsonl.js';
+import { formatOf, loadTable } from '../../dataset/load.js';
 import { DatasetError } from '../../dataset/errors.js';
 import { inferType, tableColumns } from '../../dataset/columns.js';
 import type { Table } from '../../dataset/table.js';
@@ -16,15 +15,8 @@ export interface ReferenceFileOptions extends SummaryOptions {
   types: Record<string, ColumnType>;
 }
 
-export async function readReferenceTable(path: string, format?: 'csv' | 'jsonl'): Promise<Table> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new DatasetError(path, undefined, undefined, `cannot read the reference: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const jsonl = format ? format === 'jsonl' : /\.(jsonl|ndjson)$/i.test(path);
-  return jsonl ? parseJsonl(text, path) : parseCsv(text, path);
+export function readReferenceTable(path: string, format?: 'csv' | 'jsonl'): Promise<Table> {
+  return loadTable(path, format ?? formatOf(path), 'the reference');
 }
 
 /** Errors are DatasetErrors naming the file, and the line and column when one value is at fault. */
