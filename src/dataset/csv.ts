@@ -120,9 +120,7 @@ function scanRows(sc: CsvScanner, line: number, width: number, asNumber: boolean
     do {
       const num = c < width && asNumber[c] ? numbers[c] : null;
       if (num !== null) {
-        const x = sc.numberField();
-        if (sc.plain) num[row] = x;
-        else {
+        if (!sc.numberField(num, row)) {
           const v = sc.quoted !== undefined ? (sc.quoted === '' ? NaN : toNumber(sc.quoted)) : toNumber(bytes.toString('utf8', sc.start, sc.end));
           if (v === undefined) asNumber[c] = false;
           else num[row] = v;

@@ -4,7 +4,7 @@
 // multi-byte character. Unquoted fields are given as byte ranges (no string is made unless asked), so
 // numbers can be read straight from the bytes.
 import { DatasetError } from './errors.js';
-import { PlainDecimalReader } from './decimal.js';
+import { readPlainDecimal } from './decimal.js';
 
 export class CsvScanner {
   pos: number;
@@ -48,50 +48,41 @@ export class CsvScanner {
 
   /**
    * Reads the next field like field(), parsing it as a plain decimal on the way (one pass over its
-   * bytes). Returns its value when it is one, NaN when it is empty and unquoted; otherwise
-   * (`plain` false) returns NaN and the field is to be read from `quoted` or bytes[start, end).
+   * bytes) into out[at]; an empty unquoted field stores NaN (missing). Returns false when the field is
+   * something else (quoted, or not a plain decimal): then read it from `quoted` or bytes[start, end).
    */
-  numberField(): number {
+  numberField(out: Float64Array, at: number): boolean {
     const b = this.bytes;
     const n = b.length;
-    const start = this.pos;
-    let i = start;
+    let i = this.pos;
     if (i < n && b[i] === 34) {
-      this.plain = false;
       this.readQuoted();
-      return NaN;
+      return false;
     }
     this.quoted = undefined;
-    this.start = start;
+    this.start = i;
     let c = i < n ? b[i] : 44;
+    let plain: boolean;
     if (c === 44 || c === 10 || c === 13) {
-      // empty field: missing
-      this.plain = true;
-      this.end = i;
-      this.delimiter(i);
-      return NaN;
-    }
-    const v = this.decimal.read(b, i, n);
-    if (v === v) i = this.decimal.end;
-    c = i < n ? b[i] : 44;
-    if (v === v && (c === 44 || c === 10 || c === 13)) {
-      this.plain = true;
+      out[at] = NaN;
+      plain = true;
     } else {
-      this.plain = false;
-      while (i < n) {
-        c = b[i];
-        if (c === 44 || c === 10 || c === 13) break;
-        i++;
+      const e = readPlainDecimal(b, i, n, out, at);
+      if (e >= 0) i = e;
+      c = i < n ? b[i] : 44;
+      plain = e >= 0 && (c === 44 || c === 10 || c === 13);
+      if (!plain) {
+        while (i < n) {
+          c = b[i];
+          if (c === 44 || c === 10 || c === 13) break;
+          i++;
+        }
       }
     }
     this.end = i;
     this.delimiter(i);
-    return this.plain ? v : NaN;
+    return plain;
   }
-
-  /** Whether the last numberField() read a plain decimal (or an empty field). */
-  plain = false;
-  private readonly decimal = new PlainDecimalReader();
 
   /** The field just read as text; null when it is empty (quoted or not). */
   text(): string | null {
