@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from '../storage/queue.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Admission, AppendResult, IntakeSink } from './component.js';
+import { processMemory, type MemoryProbe } from './memory.js';
 import type { WireRecord } from './records.js';
 
 export interface IntakeOptions {
@@ -13,15 +14,19 @@ export interface IntakeOptions {
   transform?: (records: readonly WireRecord[]) => readonly WireRecord[];
   /** Resident memory above which requests are held back, then refused (0: no limit). */
   maxMemoryBytes: number;
-  /** Resident memory now (injectable for tests). */
-  rss?: () => number;
+  /** Resident memory now, and a collection to run before refusing for memory (injectable for tests). */
+  memory?: MemoryProbe;
   /** Called after each commit, so consumers wake at once. */
   onAppend: () => void;
   logger: Logger;
 }
 
-/** How much memory a request takes while it is decoded and queued, per byte on the wire (measured: ~4). */
-const DECODE_EXPANSION = 4;
+/**
+ * How much memory a request takes while it is read, decoded and queued, per byte on the wire: the body,
+ * its text, the decoded records and their serialized copy (measured with 3 MiB OTLP/JSON requests: ~8).
+ */
+const DECODE_EXPANSION = 8;
+const MEMORY_HEADROOM = 0.95;
 
 export class QueueIntake {
   private lastFullLog = 0;
@@ -37,15 +42,21 @@ export class QueueIntake {
   }
 
   private lastMemoryLog = 0;
+  private memory?: MemoryProbe;
   /** Memory promised to requests admitted and not yet answered: what they will take while decoded. */
   private inflightBytes = 0;
 
   private async admit(requestBytes: number): Promise<Admission> {
-    const rss = this.opts.rss ?? (() => process.memoryUsage.rss());
-    const limit = this.opts.maxMemoryBytes;
+    const memory = (this.memory ??= this.opts.memory ?? processMemory());
+    // 5% headroom: allocation between two checks (consumers, exporters, timers) is not accounted for.
+    const limit = this.opts.maxMemoryBytes * MEMORY_HEADROOM;
     // A decoded request takes several times its wire size (objects, the serialized copy).
     const cost = requestBytes * DECODE_EXPANSION;
-    const overMemory = () => limit > 0 && rss() + this.inflightBytes + cost > limit;
+    const overMemory = () => {
+      if (limit <= 0 || memory.rss() + this.inflightBytes + cost <= limit) return false;
+      // Garbage first: only what a collection cannot free is a reason to refuse.
+      return !memory.collect() || memory.rss() + this.inflightBytes + cost > limit;
+    };
     // The wire size stands in for the stored size, which is known only after decoding.
     const noRoom = () => this.queue.usedBytes + this.pendingBytes + requestBytes > this.queue.capacityBytes;
     const grant = (): Admission => {
@@ -69,7 +80,7 @@ export class QueueIntake {
     if (overMemory()) {
       if (Date.now() - this.lastMemoryLog > 10_000) {
         this.lastMemoryLog = Date.now();
-        this.opts.logger.warn({ rssBytes: rss(), limitBytes: limit }, 'over the memory limit (limits.memory): refusing data with a retryable status');
+        this.opts.logger.warn({ rssBytes: memory.rss(), limitBytes: this.opts.maxMemoryBytes }, 'over the memory limit (limits.memory): refusing data with a retryable status');
       }
       return { ok: false, reason: 'memory_limit', retryAfterMs: 2000, message: 'modelwatch is over its memory limit; retry later' };
     }

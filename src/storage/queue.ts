@@ -15,13 +15,27 @@ export interface QueueRow {
 
 /** Rows kept decoded in memory after append, so consumers that keep up never deserialize them. */
 const RECENT_ROWS = 512;
+/** ... and at most this many serialized bytes' worth of them: the cache must not grow with request size. */
+const RECENT_BYTES = 16 * 1024 * 1024;
 
 export class Queue {
   private bytes = 0;
   /** The newest id appended by this process (0 until then). */
   private headIdCached = 0;
   /** id -> the records as appended. Records are immutable once appended: consumers must not change them. */
-  private readonly recent = new Map<number, { receivedMs: number; receiver: string; records: readonly WireRecord[] }>();
+  private readonly recent = new Map<number, { receivedMs: number; receiver: string; records: readonly WireRecord[]; bytes: number }>();
+  private recentBytes = 0;
+
+  private forget(id: number): void {
+    const r = this.recent.get(id);
+    if (!r) return;
+    this.recent.delete(id);
+    this.recentBytes -= r.bytes;
+  }
+
+  private forgetOldest(): void {
+    this.forget(this.recent.keys().next().value!);
+  }
   private rows = 0;
   private readonly insert;
   private readonly readAfter;
@@ -75,8 +89,9 @@ export class Queue {
     const id = Number(info.lastInsertRowid);
     this.headIdCached = id;
     if (records) {
-      this.recent.set(id, { receivedMs, receiver, records });
-      if (this.recent.size > RECENT_ROWS) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(id, { receivedMs, receiver, records, bytes: payload.length });
+      this.recentBytes += payload.length;
+      while (this.recent.size > RECENT_ROWS || this.recentBytes > RECENT_BYTES) this.forgetOldest();
     }
     return id;
   }
@@ -96,7 +111,7 @@ export class Queue {
         for (const b of batches) ids.push(this.append(b.receiver, b.items, b.payload, receivedMs, b.records));
       })();
     } catch (err) {
-      for (const id of ids) this.recent.delete(id);
+      for (const id of ids) this.forget(id);
       this.bytes = before.bytes;
       this.rows = before.rows;
       this.headIdCached = before.head;

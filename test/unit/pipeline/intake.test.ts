@@ -12,10 +12,11 @@ const logger = pino({ level: 'silent' });
 const feedback = (id: string): WireRecord => ({ kind: 'feedback', predictionId: id, groundTruthClass: 'a', timeMs: 1 });
 
 function setup(opts: { capacity?: number; memory?: number; rss?: () => number; wait?: number } = {}) {
+  const rss = opts.rss ?? (() => 0);
   const db = openDatabase(':memory:', { sync: 'normal' });
   const queue = new Queue(db, opts.capacity ?? 1024 ** 2);
   let appended = 0;
-  const intake = new QueueIntake(queue, { backpressureWaitMs: opts.wait ?? 100, maxMemoryBytes: opts.memory ?? 0, rss: opts.rss, onAppend: () => appended++, logger });
+  const intake = new QueueIntake(queue, { backpressureWaitMs: opts.wait ?? 100, maxMemoryBytes: opts.memory ?? 0, memory: { rss, collect: () => false }, onAppend: () => appended++, logger });
   return { queue, intake, sink: intake.sinkFor('otlp'), appended: () => appended };
 }
 
@@ -30,13 +31,14 @@ test('concurrent appends share one transaction and are all committed before they
 
 test('over the memory limit a request is held back, then refused; admitted requests count against it until released', async () => {
   let rss = 100;
-  const { sink } = setup({ memory: 1000, rss: () => rss, wait: 60 });
-  const first = await sink.admit(100); // costs 400 of the 900 left
+  const { sink } = setup({ memory: 2000, rss: () => rss, wait: 60 });
+  // The limit applies with 5% headroom: 1900 of 2000; a request costs 8 times its wire size.
+  const first = await sink.admit(100); // 100 + 800 = 900
   assert.ok(first.ok);
-  const second = await sink.admit(100); // 100 + 400 + 400 = 900: fits
+  const second = await sink.admit(100); // 100 + 800 + 800 = 1700: fits
   assert.ok(second.ok);
   const t0 = Date.now();
-  const third = await sink.admit(100); // 100 + 800 + 400 > 1000
+  const third = await sink.admit(100); // 100 + 1600 + 800 > 1900
   assert.equal(third.ok, false);
   assert.equal(!third.ok && third.reason, 'memory_limit');
   assert.ok(Date.now() - t0 >= 50, 'held back before refusing');
@@ -48,7 +50,7 @@ test('over the memory limit a request is held back, then refused; admitted reque
   assert.equal((await sink.admit(1)).ok, false);
   // A held-back request is admitted as soon as memory falls.
   setTimeout(() => (rss = 100), 20);
-  const later = await setup({ memory: 1000, rss: () => rss, wait: 500 }).sink.admit(10);
+  const later = await setup({ memory: 2000, rss: () => rss, wait: 500 }).sink.admit(10);
   assert.ok(later.ok);
 });
 
