@@ -8,7 +8,7 @@ import { zTestProportions } from './ztest.js';
 import { psiFromCounts } from './psi.js';
 import { jensenShannon } from './jensen_shannon.js';
 import { wassersteinNormedSorted } from './wasserstein.js';
-import { binCounts, binCountsSorted, quantileEdges } from './quantile_bins.js';
+import { binCounts, binCountsSorted, quantileEdges, quantileEdgesUnsorted } from './quantile_bins.js';
 import { FiniteSample } from './finite_sample.js';
 import { sortFloat64InPlace } from './sort.js';
 import type { FeatureSummary, NumericSummary } from './feature_summary.js';
@@ -128,11 +128,12 @@ function asSummary(e: ColumnEvidence): NumericSummary {
 function numericBinCounts(ref: ColumnEvidence, cur: ColumnEvidence, bins: number): [Float64Array, Float64Array] {
   if (ref.type === 'num' && cur.type === 'num') {
     if ('sample' in ref && 'sample' in cur) {
-      // Counts are the same sorted or not: the current side is sorted only if another test needed it.
-      const sorted = ref.sample.sorted();
-      const edges = quantileEdges(sorted, bins);
+      // Edges and counts are the same sorted or not: nothing is sorted here that no other test needs.
+      const r = ref.sample;
       const c = cur.sample;
-      return [binCountsSorted(sorted, edges), c.isSorted ? binCountsSorted(c.values, edges) : binCounts(c.values, edges)];
+      const edges = r.isSorted ? quantileEdges(r.values, bins) : quantileEdgesUnsorted(r.values, bins);
+      const count = (s: FiniteSample) => (s.isSorted ? binCountsSorted(s.values, edges) : binCounts(s.values, edges));
+      return [count(r), count(c)];
     }
     // Summaries carry their own (coarse) bins: `bins` was fixed when the bin spec was made.
     return [asSummary(ref).coarseCounts(), asSummary(cur).coarseCounts()];

@@ -6,6 +6,7 @@
 //   - edges are the interior quantiles j/B, j = 1..B-1, with duplicates dropped (ties);
 //   - bin k holds e[k-1] <= x < e[k]; the first bin is (-inf, e[0]) and the last [e[last], +inf), so
 //     every finite value falls in exactly one bin (numpy: searchsorted(edges, x, side='right')).
+import { selectRanks } from './select.js';
 
 export function quantileSorted(sorted: ArrayLike<number>, j: number, bins: number): number {
   const n = sorted.length;
@@ -26,6 +27,27 @@ export function quantileEdges(sorted: ArrayLike<number>, bins: number): number[]
     if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
   }
   return edges;
+}
+
+/**
+ * The same edges from an unsorted sample (finite, non-empty; not changed): only the order statistics
+ * the quantiles read are selected (select.ts), and fed to the same formula.
+ */
+export function quantileEdgesUnsorted(values: Float64Array, bins: number): number[] {
+  if (values.length === 0) throw new RangeError('quantileEdges: empty sample');
+  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`quantileEdges: bins must be a positive integer, got ${bins}`);
+  const n = values.length;
+  const ranks = [n - 1];
+  for (let j = 1; j < bins; j++) {
+    const lo = Math.floor(((n - 1) * j) / bins);
+    ranks.push(lo);
+    if (lo + 1 < n) ranks.push(lo + 1);
+  }
+  const picked = selectRanks(values, ranks);
+  // an array-like holding just those ranks: quantileSorted reads no other index
+  const sparse: Record<number, number> & { length: number } = { length: n };
+  ranks.forEach((r, k) => (sparse[r] = picked[k]));
+  return quantileEdges(sparse, bins);
 }
 
 /** Index of the bin holding x: the number of edges <= x (binary search). */
