@@ -8,7 +8,7 @@ import { zTestProportions } from './ztest.js';
 import { psiFromCounts } from './psi.js';
 import { jensenShannon } from './jensen_shannon.js';
 import { wassersteinNormedSorted } from './wasserstein.js';
-import { binCounts, binCountsSorted, quantileEdges, quantileEdgesUnsorted } from './quantile_bins.js';
+import { binCountsFinite, binCountsSorted, quantileEdges, quantileEdgesUnsorted } from './quantile_bins.js';
 import { FiniteSample } from './finite_sample.js';
 import { sortFloat64InPlace } from './sort.js';
 import type { FeatureSummary, NumericSummary } from './feature_summary.js';
@@ -132,7 +132,7 @@ function numericBinCounts(ref: ColumnEvidence, cur: ColumnEvidence, bins: number
       const r = ref.sample;
       const c = cur.sample;
       const edges = r.isSorted ? quantileEdges(r.values, bins) : quantileEdgesUnsorted(r.values, bins);
-      const count = (s: FiniteSample) => (s.isSorted ? binCountsSorted(s.values, edges) : binCounts(s.values, edges));
+      const count = (s: FiniteSample) => (s.isSorted ? binCountsSorted(s.values, edges) : binCountsFinite(s.values, edges));
       return [count(r), count(c)];
     }
     // Summaries carry their own (coarse) bins: `bins` was fixed when the bin spec was made.

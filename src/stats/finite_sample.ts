@@ -12,15 +12,13 @@ export class FiniteSample {
 
   /** A copy of the finite values (NaN, ±Infinity and null are left out). */
   static of(values: ArrayLike<number | null>): FiniteSample {
-    let n = 0;
-    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
-    const out = new Float64Array(n);
+    const out = new Float64Array(values.length);
     let k = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (Number.isFinite(v)) out[k++] = v as number;
     }
-    return new FiniteSample(out, false);
+    return new FiniteSample(k === out.length ? out : out.slice(0, k), false);
   }
 
   /** Takes an ascending array of finite values as is (no copy). */

@@ -10,7 +10,8 @@ const BUCKETS = 65536;
 
 /** Bucket of a value: the top 16 bits of its order-preserving key, from the high word of its bits. */
 function bucketOf(hi: number): number {
-  return (hi & 0x80000000 ? ~hi : hi | 0x80000000) >>> 16;
+  // negative: all bits flipped; positive: the sign bit set (branch-free: the sign decides the mask)
+  return ((hi ^ ((hi >> 31) | 0x80000000)) >>> 16) & 0xffff;
 }
 
 /** The values of ranks `ranks` of `a` (finite values; `a` is not changed), in the order of `ranks`. */
@@ -33,26 +34,25 @@ export function selectRanks(a: Float64Array, ranks: readonly number[]): number[]
     }
     return lo;
   };
-  const needed = new Map<number, Float64Array>();
+  // the buckets holding a wanted rank get a slot: an array for their values
+  const slotOf = new Int32Array(BUCKETS).fill(-1);
+  const slots: Float64Array[] = [];
   for (const r of ranks) {
     const d = bucketOfRank(r);
-    if (!needed.has(d)) needed.set(d, new Float64Array(counts[d]));
-  }
-  const fill = new Map<number, number>([...needed.keys()].map((d) => [d, 0]));
-  const wanted = new Uint8Array(BUCKETS);
-  for (const d of needed.keys()) wanted[d] = 1;
-  for (let i = 0; i < n; i++) {
-    const d = bucketOf(words[2 * i + 1]);
-    if (wanted[d]) {
-      const k = fill.get(d)!;
-      needed.get(d)![k] = a[i];
-      fill.set(d, k + 1);
+    if (slotOf[d] < 0) {
+      slotOf[d] = slots.length;
+      slots.push(new Float64Array(counts[d]));
     }
   }
+  const filled = new Int32Array(slots.length);
+  for (let i = 0; i < n; i++) {
+    const s = slotOf[bucketOf(words[2 * i + 1])];
+    if (s >= 0) slots[s][filled[s]++] = a[i];
+  }
   // small arrays: the built-in sort (numeric, -0 before +0) beats a radix pass over 65536 counters
-  for (const v of needed.values()) v.sort();
+  for (const v of slots) v.sort();
   return ranks.map((r) => {
     const d = bucketOfRank(r);
-    return needed.get(d)![r - starts[d]];
+    return slots[slotOf[d]][r - starts[d]];
   });
 }
