@@ -107,6 +107,7 @@ function scanRows(sc: CsvScanner, line: number, width: number, asNumber: boolean
   const texts = asText.map((x) => (x ? new Array<string | null>(Math.max(knownRows, 0)) : null));
   const lines: number[] = [];
   let row = 0;
+  let allNumbers = asNumber.every((x) => x);
   while (!sc.done) {
     const recordLine = sc.line;
     if (row === capacity && knownRows < 0) {
@@ -116,13 +117,18 @@ function scanRows(sc: CsvScanner, line: number, width: number, asNumber: boolean
         if (old) (numbers[c] = new Float64Array(capacity)).set(old);
       }
     }
+    if (allNumbers && sc.plainNumberRecord(numbers as Float64Array[], row)) {
+      lines.push(recordLine);
+      row++;
+      continue;
+    }
     let c = 0;
     do {
       const num = c < width && asNumber[c] ? numbers[c] : null;
       if (num !== null) {
         if (!sc.numberField(num, row)) {
           const v = sc.quoted !== undefined ? (sc.quoted === '' ? NaN : toNumber(sc.quoted)) : toNumber(bytes.toString('utf8', sc.start, sc.end));
-          if (v === undefined) asNumber[c] = false;
+          if (v === undefined) asNumber[c] = allNumbers = false;
           else num[row] = v;
         }
       } else {

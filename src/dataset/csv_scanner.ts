@@ -84,6 +84,34 @@ export class CsvScanner {
     return plain;
   }
 
+  /**
+   * Fast path for the most common record: `width` plain decimals separated by commas, ending with a
+   * line end or the end of the file, stored in out[c][at]. Returns false, with nothing consumed, when
+   * the record is anything else (an empty or quoted field, text, a blank line...): then read it field
+   * by field.
+   */
+  plainNumberRecord(out: Float64Array[], at: number): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    const width = out.length;
+    let i = this.pos;
+    for (let c = 0; c < width; c++) {
+      const e = readPlainDecimal(b, i, n, out[c], at);
+      if (e <= i) return false;
+      const d = e < n ? b[e] : -1;
+      if (c < width - 1) {
+        if (d !== 44) return false;
+        i = e + 1;
+      } else if (d === 10 || d === 13 || d === -1) {
+        this.pos = d === 13 && b[e + 1] === 10 ? e + 2 : d === -1 ? n : e + 1;
+        if (d !== -1) this.line++;
+        this.last = true;
+        return true;
+      } else return false;
+    }
+    return false;
+  }
+
   /** The field just read as text; null when it is empty (quoted or not). */
   text(): string | null {
     if (this.quoted !== undefined) return this.quoted === '' ? null : this.quoted;
