@@ -104,12 +104,12 @@ test('BOM, blank lines, quoted fields with line breaks, header only: same as the
       for (const type of ['num', 'cat'] as const) {
         let expected: unknown;
         try {
-          expected = Array.from(tableColumn(p, name, type).values);
+          expected = Array.from(tableColumn(p, name, type).values as ArrayLike<unknown>);
         } catch (e) {
           assert.throws(() => tableColumn(t, name, type), { message: (e as Error).message });
           continue;
         }
-        assert.deepEqual(Array.from(tableColumn(t, name, type).values), expected, `${JSON.stringify(text)} ${name} as ${type}`);
+        assert.deepEqual(Array.from(tableColumn(t, name, type).values as ArrayLike<unknown>), expected, `${JSON.stringify(text)} ${name} as ${type}`);
       }
     }
   }
