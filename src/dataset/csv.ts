@@ -46,7 +46,7 @@ export function readCsv(bytes: Buffer, file: string, opts: ReadCsvOptions = {}):
     ? scanRows(new CsvScanner(bytes, file, pos), dataLine, width, new Array<boolean>(width).fill(false), asNumber.map((x) => !x), first.rows)
     : first;
   const values = new Map<string, RawValue[] | Float64Array>();
-  header.forEach((h, c) => values.set(h, asNumber[c] ? first.numbers[c]!.slice(0, first.rows) : second.texts[c]!));
+  header.forEach((h, c) => values.set(h, asNumber[c] ? first.numbers[c]!.subarray(0, first.rows) : second.texts[c]!));
   const table: Table = { file, columns: header, values, lines: first.lines };
   if (textColumns.length < width) {
     // Numbers read as categories need the fields as written ("007", "1.50"): read them again on demand.
@@ -68,6 +68,15 @@ function isBlank(b: Buffer, pos: number): boolean {
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 11 && c !== 12) return false;
   }
   return true;
+}
+
+/** Line feeds (or, in a file without any, carriage returns) from `pos` on. */
+function countLineEnds(b: Buffer, pos: number): number {
+  let n = 0;
+  for (let i = b.indexOf(10, pos); i >= 0; i = b.indexOf(10, i + 1)) n++;
+  if (n > 0) return n;
+  for (let i = b.indexOf(13, pos); i >= 0; i = b.indexOf(13, i + 1)) n++;
+  return n;
 }
 
 function checkHeader(raw: string[], file: string, line: number): string[] {
@@ -102,7 +111,8 @@ interface Rows {
 function scanRows(sc: CsvScanner, line: number, width: number, asNumber: boolean[], asText: boolean[], knownRows: number): Rows {
   sc.line = line;
   const bytes = sc.bytes;
-  let capacity = knownRows >= 0 ? knownRows : INITIAL_ROWS;
+  // Line ends bound the records: columns are sized once (memchr-fast count), rarely grown.
+  let capacity = knownRows >= 0 ? knownRows : Math.max(countLineEnds(bytes, sc.pos) + 1, INITIAL_ROWS);
   const numbers = asNumber.map((x) => (x ? new Float64Array(capacity) : null));
   const texts = asText.map((x) => (x ? new Array<string | null>(Math.max(knownRows, 0)) : null));
   const lines: number[] = [];

@@ -24,25 +24,22 @@ export function readPlainDecimal(b: Uint8Array, i: number, limit: number, out: F
     i++;
   } else if (c === 43 /* + */) i++;
   let mantissa = 0;
-  let digits = 0;
   let scale = 0;
-  while (i < limit) {
-    c = b[i] - 48;
-    if (c < 0 || c > 9) break;
+  const intStart = i;
+  // (x >>> 0) <= 9: one unsigned comparison tells a digit
+  while (i < limit && (c = b[i] - 48) >>> 0 <= 9) {
     mantissa = mantissa * 10 + c;
-    digits++;
     i++;
   }
+  let digits = i - intStart;
   if (i < limit && b[i] === 46 /* . */) {
-    i++;
-    while (i < limit) {
-      c = b[i] - 48;
-      if (c < 0 || c > 9) break;
+    const fracStart = ++i;
+    while (i < limit && (c = b[i] - 48) >>> 0 <= 9) {
       mantissa = mantissa * 10 + c;
-      digits++;
-      scale--;
       i++;
     }
+    scale = fracStart - i;
+    digits -= scale;
   }
   if (digits === 0 || digits > MAX_DIGITS) return -1;
   if (i < limit && (b[i] === 101 /* e */ || b[i] === 69 /* E */)) {
@@ -54,9 +51,7 @@ export function readPlainDecimal(b: Uint8Array, i: number, limit: number, out: F
     } else if (i < limit && b[i] === 43) i++;
     let exp = 0;
     let expDigits = 0;
-    while (i < limit) {
-      c = b[i] - 48;
-      if (c < 0 || c > 9) break;
+    while (i < limit && (c = b[i] - 48) >>> 0 <= 9) {
       if (++expDigits > MAX_EXPONENT_DIGITS) return -1;
       exp = exp * 10 + c;
       i++;

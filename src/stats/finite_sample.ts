@@ -6,12 +6,18 @@ import { sortFloat64InPlace } from './sort.js';
 export class FiniteSample {
   private ordered: boolean;
 
-  private constructor(private readonly own: Float64Array, ordered: boolean) {
+  /** `shared`: `own` is the caller's array, copied before it is sorted. */
+  private constructor(private own: Float64Array, ordered: boolean, private shared = false) {
     this.ordered = ordered;
   }
 
-  /** A copy of the finite values (NaN, ±Infinity and null are left out). */
+  /** The finite values (NaN, ±Infinity and null are left out); the caller's array is never changed. */
   static of(values: ArrayLike<number | null>): FiniteSample {
+    if (values instanceof Float64Array) {
+      let finite = true;
+      for (let i = 0; i < values.length && finite; i++) finite = Number.isFinite(values[i]);
+      if (finite) return new FiniteSample(values, false, true);
+    }
     const out = new Float64Array(values.length);
     let k = 0;
     for (let i = 0; i < values.length; i++) {
@@ -42,6 +48,8 @@ export class FiniteSample {
   /** Ascending values; sorts in place the first time. */
   sorted(): Float64Array {
     if (!this.ordered) {
+      if (this.shared) this.own = this.own.slice();
+      this.shared = false;
       sortFloat64InPlace(this.own);
       this.ordered = true;
     }
