@@ -19,7 +19,7 @@
 // (toJSON → scale → SlidingWindow.fromJSON): the window of 168000·F predictions in which each value
 // occurs F times. A run reads only the summaries, whose shape does not depend on F.
 //
-// Run: node --import tsx test/bench/drift-window.ts [maxPower=8] [feedLimit=1000000]
+// Run: node --import tsx test/bench/drift-window.ts [maxPower=8] [feedLimit=1000000] [stattest=auto]
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { performance } from 'node:perf_hooks';
@@ -52,10 +52,14 @@ export interface DriftWindowOptions {
   maxPower?: number;
   /** Predictions fed one by one up to this window size; larger windows are scaled (default 10^6). */
   feedLimit?: number;
+  /** Test for every column (default 'auto': Wasserstein / Jensen–Shannon here). */
+  stattest?: RunSettings['stattest'];
 }
 
 const WINDOW: WindowOptions = { windowMs: WINDOW_MS, subWindowMs: HOUR, exactMax: 0, maxCategories: 1000 };
 const SETTINGS: RunSettings = { stattest: 'auto', features: {}, driftShare: 0.5, correction: 'none', minSamples: 100 };
+// PSI and chi-square are the tests that also apply to the categorical columns
+const FORCED_CATEGORICAL: Partial<Record<RunSettings['stattest'], RunSettings['stattest']>> = { ks: 'jensenshannon', wasserstein: 'jensenshannon' };
 
 function reference() {
   const cols: Columns = {};
@@ -139,7 +143,7 @@ interface SizeResult {
 }
 
 /** One window size, in its own frame so that nothing of it outlives the call (heap figures). */
-function measureSize(ref: ReturnType<typeof reference>, pool: Prediction[], target: number, feedLimit: number): SizeResult {
+function measureSize(ref: ReturnType<typeof reference>, pool: Prediction[], target: number, feedLimit: number, settings: RunSettings): SizeResult {
   const before = heapMiB();
   let window = new SlidingWindow(ref.columns, WINDOW);
   let filled = 'fed';
@@ -159,7 +163,7 @@ function measureSize(ref: ReturnType<typeof reference>, pool: Prediction[], targ
   let outcome;
   for (let r = 0; r < RUNS; r++) {
     const t0 = performance.now();
-    const computed = computeRun({ model: 'bench', version: '1', time: new Date(now).toISOString() }, ref, window, now, SETTINGS);
+    const computed = computeRun({ model: 'bench', version: '1', time: new Date(now).toISOString() }, ref, window, now, settings);
     const t1 = performance.now();
     outcome = computed.outcome;
     if (outcome.status !== 'ok') throw new Error(`drift run: ${outcome.status}: ${'message' in outcome ? outcome.message : ''}`);
@@ -186,19 +190,24 @@ export async function benchDriftWindow(o: DriftWindowOptions = {}): Promise<Reco
   const ref = reference();
   const pool = predictionPool();
   const rows: SizeResult[] = [];
+  const stattest = o.stattest ?? 'auto';
+  const forced = FORCED_CATEGORICAL[stattest];
+  const features = forced ? Object.fromEntries(ref.columns.filter((c) => c.type === 'cat').map((c) => [c.name, { stattest: forced }])) : {};
+  const settings: RunSettings = { ...SETTINGS, stattest, features };
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(14))).join(''));
-  console.log(`drift run over ${NUMERIC + CATEGORICAL} features (${NUMERIC} num, ${CATEGORICAL} cat), window 7 d / sub-window 1 h, median of ${RUNS} runs`);
+  console.log(`drift run over ${NUMERIC + CATEGORICAL} features (${NUMERIC} num, ${CATEGORICAL} cat), stattest ${stattest}${forced ? ` (${forced} on categorical)` : ''}, window 7 d / sub-window 1 h, median of ${RUNS} runs`);
   line(['predictions', 'how filled', 'feed (k/s)', 'run (ms)', 'report (ms)', 'window (MiB)', 'heap (MiB)', 'rss (MiB)', 'state (KiB)']);
-  measureSize(ref, pool, 10_000, feedLimit); // warm-up: compiled code and type feedback, not counted
+  measureSize(ref, pool, 10_000, feedLimit, settings); // warm-up: compiled code and type feedback, not counted
   for (let p = 4; p <= maxPower; p++) {
-    const r = measureSize(ref, pool, 10 ** p, feedLimit);
+    const r = measureSize(ref, pool, 10 ** p, feedLimit, settings);
     rows.push(r);
     line([r.predictions.toExponential(2), r.filled, (r.feedPerSecond / 1000).toFixed(0), r.runMs.toFixed(1), r.reportMs.toFixed(1), r.windowMiB.toFixed(2), r.heapUsedMiB.toFixed(1), r.rssMiB.toFixed(0), r.stateKiB.toFixed(0)]);
   }
-  return { features: NUMERIC + CATEGORICAL, numeric: NUMERIC, categorical: CATEGORICAL, subWindows: 168, referenceRows: REFERENCE_ROWS, runs: RUNS, feedLimit, rows };
+  return { features: NUMERIC + CATEGORICAL, numeric: NUMERIC, categorical: CATEGORICAL, stattest, subWindows: 168, referenceRows: REFERENCE_ROWS, runs: RUNS, feedLimit, rows };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [maxPower, feedLimit] = process.argv.slice(2).map(Number);
-  await benchDriftWindow({ maxPower: maxPower || undefined, feedLimit: feedLimit || undefined });
+  const [maxPower, feedLimit] = process.argv.slice(2, 4).map(Number);
+  const stattest = process.argv[4] as RunSettings['stattest'] | undefined;
+  await benchDriftWindow({ maxPower: maxPower || undefined, feedLimit: feedLimit || undefined, stattest });
 }
