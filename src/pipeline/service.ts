@@ -17,7 +17,7 @@ import type { Logger } from '../telemetry/logger.js';
 import { MetricStore } from '../telemetry/metric-store.js';
 import { ModelMetricsProducer } from '../telemetry/producer.js';
 import { type Clock, type Component, type ComponentContext, type Exporter, type ExporterFactory, type Processor, type ProcessorFactory, type ReceiverFactory, systemClock } from './component.js';
-import { QueueConsumer } from './consumer.js';
+import { QueueConsumer, type ConsumerOptions } from './consumer.js';
 import { QueueIntake } from './intake.js';
 import { bearerCheck, readToken } from '../security/auth.js';
 import { loadTls } from '../security/tls.js';
@@ -125,6 +125,24 @@ export class Service {
 
     // One processor chain and one consumer per pipeline; one consumer per record exporter per pipeline.
     const consumerNames = new Set<string>();
+    type ConsumerRole = Pick<ConsumerOptions, 'deliver' | 'snapshot' | 'persist' | 'restore' | 'onDelivered' | 'onDeliveryError' | 'retry'>;
+    const addConsumer = (consumerName: string, receivers: ReadonlySet<string>, role: ConsumerRole) => {
+      consumerNames.add(consumerName);
+      this.consumers.push(
+        new QueueConsumer({
+          name: consumerName,
+          queue,
+          checkpoints,
+          receivers,
+          assembler: ASSEMBLER,
+          checkpointIntervalMs: config.storage.checkpoint_interval,
+          rowsPerBatch: 64,
+          maxRecordsPerBatch: 2048,
+          logger,
+          ...role,
+        }),
+      );
+    };
     for (const [name, p] of pipelines) {
       const receivers = new Set(p.receivers);
       const chain: { id: string; processor: Processor; metrics: MetricStore }[] = [];
@@ -138,66 +156,40 @@ export class Service {
         this.processors.push({ id, processor });
       }
       if (chain.length > 0) {
-        const consumerName = `pipeline/${name}/processors`;
-        consumerNames.add(consumerName);
-        this.consumers.push(
-          new QueueConsumer({
-            name: consumerName,
-            queue,
-            checkpoints,
-            receivers,
-            assembler: ASSEMBLER,
-            checkpointIntervalMs: config.storage.checkpoint_interval,
-            rowsPerBatch: 64,
-            maxRecordsPerBatch: 2048,
-            logger,
-            deliver: (batch, at) => {
-              for (const { id, processor } of chain) {
-                try {
-                  processor.consume(batch, at);
-                } catch (err) {
-                  agentMetrics.processorFailed(id);
-                  logger.error({ err, processor: id }, 'processor failed on a batch; it is skipped for this processor');
-                }
+        addConsumer(`pipeline/${name}/processors`, receivers, {
+          deliver: (batch, at) => {
+            for (const { id, processor } of chain) {
+              try {
+                processor.consume(batch, at);
+              } catch (err) {
+                agentMetrics.processorFailed(id);
+                logger.error({ err, processor: id }, 'processor failed on a batch; it is skipped for this processor');
               }
-            },
-            snapshot: () => Object.fromEntries(chain.map(({ id, processor, metrics }) => [id, { state: processor.snapshot(), metrics: metrics.snapshot() }])),
-            persist: () => {
-              for (const { processor } of chain) processor.persist?.();
-            },
-            restore: (state) => {
-              const s = (state ?? {}) as Record<string, { state: unknown; metrics: unknown }>;
-              for (const { id, processor, metrics } of chain) {
-                if (!s[id]) continue;
-                metrics.restore(s[id].metrics);
-                processor.restore(s[id].state);
-              }
-            },
-          }),
-        );
+            }
+          },
+          snapshot: () => Object.fromEntries(chain.map(({ id, processor, metrics }) => [id, { state: processor.snapshot(), metrics: metrics.snapshot() }])),
+          persist: () => {
+            for (const { processor } of chain) processor.persist?.();
+          },
+          restore: (state) => {
+            const s = (state ?? {}) as Record<string, { state: unknown; metrics: unknown }>;
+            for (const { id, processor, metrics } of chain) {
+              if (!s[id]) continue;
+              metrics.restore(s[id].metrics);
+              processor.restore(s[id].state);
+            }
+          },
+        });
       }
       for (const id of p.exporters) {
         const exporter = this.exporters.get(id)!;
         if (!exporter.exportRecords) continue;
-        const consumerName = `pipeline/${name}/exporter/${id}`;
-        consumerNames.add(consumerName);
-        this.consumers.push(
-          new QueueConsumer({
-            name: consumerName,
-            queue,
-            checkpoints,
-            receivers,
-            assembler: ASSEMBLER,
-            checkpointIntervalMs: config.storage.checkpoint_interval,
-            rowsPerBatch: 64,
-            maxRecordsPerBatch: 2048,
-            logger,
-            deliver: (batch) => exporter.exportRecords!(batch),
-            onDelivered: (n) => agentMetrics.sent(id, n),
-            onDeliveryError: () => agentMetrics.failed(id),
-            retry: { minMs: 200, maxMs: 30_000 },
-          }),
-        );
+        addConsumer(`pipeline/${name}/exporter/${id}`, receivers, {
+          deliver: (batch) => exporter.exportRecords!(batch),
+          onDelivered: (n) => agentMetrics.sent(id, n),
+          onDeliveryError: () => agentMetrics.failed(id),
+          retry: { minMs: 200, maxMs: 30_000 },
+        });
       }
     }
     // Consumers no longer configured would hold queue rows forever.
