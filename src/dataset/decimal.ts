@@ -43,21 +43,10 @@ export function readPlainDecimal(b: Uint8Array, i: number, limit: number, out: F
   }
   if (digits === 0 || digits > MAX_DIGITS) return -1;
   if (i < limit && (b[i] === 101 /* e */ || b[i] === 69 /* E */)) {
-    i++;
-    let expNegative = false;
-    if (i < limit && b[i] === 45) {
-      expNegative = true;
-      i++;
-    } else if (i < limit && b[i] === 43) i++;
-    let exp = 0;
-    let expDigits = 0;
-    while (i < limit && (c = b[i] - 48) >>> 0 <= 9) {
-      if (++expDigits > MAX_EXPONENT_DIGITS) return -1;
-      exp = exp * 10 + c;
-      i++;
-    }
-    if (expDigits === 0) return -1;
-    scale += expNegative ? -exp : exp;
+    // rare: kept out of line so that this function stays small enough to be inlined
+    i = readExponent(b, i + 1, limit);
+    if (i < 0) return -1;
+    scale += exponent[0];
   }
   let v: number;
   if (scale === 0) v = mantissa;
@@ -65,6 +54,29 @@ export function readPlainDecimal(b: Uint8Array, i: number, limit: number, out: F
   else if (scale < 0 && scale >= -22) v = mantissa / POW10[-scale];
   else return -1;
   out[at] = negative ? -v : v;
+  return i;
+}
+
+/** The exponent read by readExponent. */
+const exponent = new Int32Array(1);
+
+/** Reads [+-]digits (at most MAX_EXPONENT_DIGITS) into exponent[0]; returns the index after, or -1. */
+function readExponent(b: Uint8Array, i: number, limit: number): number {
+  let negative = false;
+  if (i < limit && b[i] === 45) {
+    negative = true;
+    i++;
+  } else if (i < limit && b[i] === 43) i++;
+  let exp = 0;
+  let digits = 0;
+  let c: number;
+  while (i < limit && (c = b[i] - 48) >>> 0 <= 9) {
+    if (++digits > MAX_EXPONENT_DIGITS) return -1;
+    exp = exp * 10 + c;
+    i++;
+  }
+  if (digits === 0) return -1;
+  exponent[0] = negative ? -exp : exp;
   return i;
 }
 
