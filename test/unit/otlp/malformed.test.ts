@@ -57,7 +57,7 @@ test('random bytes decode or throw OtlpDecodeError (traces and logs)', () => {
       decodeOrError(() => decodeTraceRequestProto(bytes));
       decodeOrError(() => decodeLogsRequestProto(bytes));
     }),
-    { numRuns: 3000 },
+    { numRuns: 10_000 },
   );
 });
 
@@ -68,7 +68,7 @@ test('a real payload with random bytes overwritten decodes or throws OtlpDecodeE
       for (const [i, v] of edits) b[i] = v;
       decodeOrError(() => decodeTraceRequestProto(b));
     }),
-    { numRuns: 3000 },
+    { numRuns: 10_000 },
   );
 });
 
@@ -79,7 +79,7 @@ test('random JSON values decode or throw OtlpDecodeError', () => {
       decodeOrError(() => decodeTraceRequestJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [v] }] }] })));
       decodeOrError(() => decodeLogsRequestJson(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [v] }] }] })));
     }),
-    { numRuns: 2000 },
+    { numRuns: 5000 },
   );
 });
 
