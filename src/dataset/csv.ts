@@ -37,12 +37,13 @@ export function readCsv(bytes: Buffer, file: string, opts: ReadCsvOptions = {}):
   const dataLine = sc.line;
 
   // First pass: record lines, numbers; which columns are text.
+  const numbers = opts.numbers ?? true;
   const width = header.length;
-  const asNumber = new Array<boolean>(width).fill(opts.numbers ?? true);
+  const asNumber = new Array<boolean>(width).fill(numbers);
   const first = scanRows(new CsvScanner(bytes, file, pos), dataLine, width, asNumber, asNumber.map((x) => !x), -1);
   const textColumns = asNumber.map((x, c) => (x ? -1 : c)).filter((c) => c >= 0);
   // Second pass, only when some column is text: its fields as strings.
-  const second = textColumns.length && (opts.numbers ?? true)
+  const second = textColumns.length && numbers
     ? scanRows(new CsvScanner(bytes, file, pos), dataLine, width, new Array<boolean>(width).fill(false), asNumber.map((x) => !x), first.rows)
     : first;
   const values = new Map<string, RawValue[] | Float64Array>();
