@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, allocatePorts } from '../../helpers/agent.js';
+import { allocatePorts, cliArgs } from '../../helpers/agent.js';
 import { freePort } from '../../helpers/ports.js';
 import { startPostgres } from '../../helpers/postgres.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
@@ -29,7 +29,7 @@ async function portEnv(): Promise<Record<string, string>> {
 }
 
 function validate(files: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, 'validate', ...files.flatMap((f) => ['--config', f])], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...cliArgs(), 'validate', ...files.flatMap((f) => ['--config', f])], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
