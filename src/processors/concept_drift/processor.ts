@@ -14,6 +14,7 @@ import { checkVersion, type CheckResult } from './check.js';
 import type { ConceptDriftConfig } from './config.js';
 import { CronSchedule } from './schedule.js';
 import { VersionState, type VersionStateJSON } from './version_state.js';
+import { sendJson } from '../../admin/routes.js';
 
 const SEP = '\u0001';
 const MODEL = ['model_name', 'model_version'] as const;
@@ -68,10 +69,7 @@ export class ConceptDriftProcessor implements Processor {
       const model = req.url.searchParams.get('model') ?? undefined;
       const results = this.runCheck(model);
       const status = model !== undefined && results.length === 0 ? 404 : 200;
-      const body = status === 404 ? { error: `no labelled predictions of model ${model}` } : { checked_at: new Date(this.ctx.clock.now()).toISOString(), results };
-      const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
+      sendJson(res, status, status === 404 ? { error: `no labelled predictions of model ${model}` } : { checked_at: new Date(this.ctx.clock.now()).toISOString(), results });
     });
   }
 
