@@ -86,6 +86,11 @@ export interface Processor extends Component {
    * Between checkpoints, keep such writes in memory (a write-behind overlay), never on the hot path.
    */
   persist?(): void;
+  /**
+   * Optional: the checkpoint transaction that ran persist() committed. Until then keep what persist()
+   * wrote, and write it again next time: a checkpoint that fails (a full disk) rolls the writes back.
+   */
+  persisted?(): void;
 }
 
 export interface ExporterContext extends ComponentContext {

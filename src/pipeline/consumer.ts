@@ -22,6 +22,8 @@ export interface ConsumerOptions {
   restore?(state: unknown): void;
   /** Writes of the consumer's own tables, run in the checkpoint's transaction. */
   persist?(): void;
+  /** The checkpoint transaction committed. */
+  persisted?(): void;
   checkpointIntervalMs: number;
   /** Queue rows read per delivery, at most. */
   rowsPerBatch: number;
@@ -114,6 +116,7 @@ export class QueueConsumer {
       this.checkpointFailing = true;
       return;
     }
+    this.opts.persisted?.();
     if (this.checkpointFailing) this.opts.logger.info({ consumer: this.opts.name }, 'checkpoints saved again');
     this.checkpointFailing = false;
     this.lastCheckpoint = Date.now();

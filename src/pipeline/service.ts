@@ -125,7 +125,7 @@ export class Service {
 
     // One processor chain and one consumer per pipeline; one consumer per record exporter per pipeline.
     const consumerNames = new Set<string>();
-    type ConsumerRole = Pick<ConsumerOptions, 'deliver' | 'snapshot' | 'persist' | 'restore' | 'onDelivered' | 'onDeliveryError' | 'retry'>;
+    type ConsumerRole = Pick<ConsumerOptions, 'deliver' | 'snapshot' | 'persist' | 'persisted' | 'restore' | 'onDelivered' | 'onDeliveryError' | 'retry'>;
     const addConsumer = (consumerName: string, receivers: ReadonlySet<string>, role: ConsumerRole) => {
       consumerNames.add(consumerName);
       this.consumers.push(
@@ -170,6 +170,9 @@ export class Service {
           snapshot: () => Object.fromEntries(chain.map(({ id, processor, metrics }) => [id, { state: processor.snapshot(), metrics: metrics.snapshot() }])),
           persist: () => {
             for (const { processor } of chain) processor.persist?.();
+          },
+          persisted: () => {
+            for (const { processor } of chain) processor.persisted?.();
           },
           restore: (state) => {
             const s = (state ?? {}) as Record<string, { state: unknown; metrics: unknown }>;

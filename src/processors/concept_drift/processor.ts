@@ -36,6 +36,8 @@ export class ConceptDriftProcessor implements Processor {
   private lastCheckMs: number | null = null;
   private catchUp?: NodeJS.Timeout;
   private currentAt = 0;
+  /** What the last persist() wrote, until its checkpoint commits. */
+  private unconfirmed?: ReturnType<LabelJoin['takeChanges']>;
   private readonly touched = new Set<VersionState>();
 
   private readonly dropPercent: Gauge;
@@ -164,6 +166,13 @@ export class ConceptDriftProcessor implements Processor {
       this.pendingTable.clear();
       this.restored = true;
     }
-    this.pendingTable.apply(this.join.takeChanges());
+    const taken = this.join.takeChanges();
+    // Kept until persisted(): if this checkpoint's transaction rolls back, the next one writes them again.
+    this.unconfirmed = this.unconfirmed ? new Map([...this.unconfirmed, ...taken]) : taken;
+    this.pendingTable.apply(this.unconfirmed);
+  }
+
+  persisted(): void {
+    this.unconfirmed = undefined;
   }
 }

@@ -49,6 +49,8 @@ export class WindowProcessor implements Processor {
   private readonly historyDays: number;
   /** False until restore(): the first persist() then clears rows no checkpoint accounts for. */
   private restored = false;
+  /** What the last persist() wrote, until its checkpoint commits. */
+  private unconfirmed?: { changes: ReturnType<LabelJoin['takeChanges']>; days: ReturnType<RecentDays['takeDirty']> };
   private timer?: NodeJS.Timeout;
   /** Windows that took labels in the current batch. */
   private readonly touched = new Set<ModelWindow>();
@@ -221,7 +223,15 @@ export class WindowProcessor implements Processor {
       this.pendingTable.clear();
       this.restored = true;
     }
-    this.pendingTable.apply(this.join.takeChanges());
-    this.history.write(this.days.takeDirty(), this.days.latestDay - this.historyDays + 1);
+    const taken = { changes: this.join.takeChanges(), days: this.days.takeDirty() };
+    // Kept until persisted(): if this checkpoint's transaction rolls back, the next one writes them again.
+    const u = this.unconfirmed;
+    this.unconfirmed = u ? { changes: new Map([...u.changes, ...taken.changes]), days: [...u.days, ...taken.days] } : taken;
+    this.pendingTable.apply(this.unconfirmed.changes);
+    this.history.write(this.unconfirmed.days, this.days.latestDay - this.historyDays + 1);
+  }
+
+  persisted(): void {
+    this.unconfirmed = undefined;
   }
 }

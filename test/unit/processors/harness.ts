@@ -19,6 +19,8 @@ export interface Harness<P extends Processor> {
   admin: AdminRoutes;
   ctx: ProcessorContext;
   checkpoint(): void;
+  /** A checkpoint whose transaction fails after persist() wrote (a full disk): everything rolls back. */
+  failingCheckpoint(): void;
 }
 
 export function tempDbPath(): string {
@@ -45,7 +47,15 @@ export function openProcessor<P extends Processor>(path: string, id: string, mak
     metrics,
     admin,
     ctx,
-    checkpoint: () => checkpoints.save('unit', 0, { state: processor.snapshot(), metrics: metrics.snapshot() }, () => processor.persist?.()),
+    checkpoint: () => {
+      checkpoints.save('unit', 0, { state: processor.snapshot(), metrics: metrics.snapshot() }, () => processor.persist?.());
+      processor.persisted?.();
+    },
+    failingCheckpoint: () =>
+      checkpoints.save('unit', 0, { state: processor.snapshot(), metrics: metrics.snapshot() }, () => {
+        processor.persist?.();
+        throw new Error('SQLITE_FULL: database or disk is full');
+      }),
   };
 }
 
