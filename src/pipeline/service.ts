@@ -137,7 +137,7 @@ export class Service {
           assembler: ASSEMBLER,
           checkpointIntervalMs: config.storage.checkpoint_interval,
           rowsPerBatch: 64,
-          maxRecordsPerBatch: 2048,
+          maxRecordsPerBatch: 512,
           logger,
           ...role,
         }),
