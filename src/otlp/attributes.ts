@@ -32,6 +32,23 @@ export interface ValueSlot {
   arr: ArrayElement[] | null;
 }
 
+/** An array element from a decoded slot, or undefined when the element is not a scalar. */
+export function arrayElementOf(slot: ValueSlot): ArrayElement | undefined {
+  switch (slot.type) {
+    case V_STRING:
+      return slot.str;
+    case V_INT:
+    case V_DOUBLE:
+      return slot.num;
+    case V_BOOL:
+      return slot.bool;
+    case V_EMPTY:
+      return null;
+    default:
+      return undefined;
+  }
+}
+
 export function newSlot(): ValueSlot {
   return { type: V_EMPTY, str: '', num: 0, bool: false, intText: '', arr: null };
 }

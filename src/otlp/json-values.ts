@@ -17,6 +17,7 @@ import {
   V_STRING,
   classifyKey,
   newSlot,
+  arrayElementOf,
 } from './attributes.js';
 import { MAX_RESOURCE_ATTRIBUTES } from './proto-values.js';
 
@@ -143,23 +144,9 @@ function jsonArray(x: unknown): ArrayElement[] | null {
   if (!Array.isArray(values)) return null;
   for (const e of values) {
     jsonAnyValue(e, elementSlot, true);
-    switch (elementSlot.type) {
-      case V_STRING:
-        out.push(elementSlot.str);
-        break;
-      case V_INT:
-      case V_DOUBLE:
-        out.push(elementSlot.num);
-        break;
-      case V_BOOL:
-        out.push(elementSlot.bool);
-        break;
-      case V_EMPTY:
-        out.push(null);
-        break;
-      default:
-        return null;
-    }
+    const element = arrayElementOf(elementSlot);
+    if (element === undefined) return null;
+    out.push(element);
   }
   return out;
 }

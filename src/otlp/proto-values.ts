@@ -21,6 +21,7 @@ import {
   keySuffix,
   mayBeWantedKey,
   newSlot,
+  arrayElementOf,
 } from './attributes.js';
 
 // Tags (field << 3 | wire type).
@@ -106,23 +107,9 @@ function readArray(r: ProtoReader, start: number, end: number): ArrayElement[] |
     const e = r.lenEnd(end);
     readAnyValue(r, r.pos, e, elementSlot, true);
     r.pos = e;
-    switch (elementSlot.type) {
-      case V_STRING:
-        out.push(elementSlot.str);
-        break;
-      case V_INT:
-      case V_DOUBLE:
-        out.push(elementSlot.num);
-        break;
-      case V_BOOL:
-        out.push(elementSlot.bool);
-        break;
-      case V_EMPTY:
-        out.push(null);
-        break;
-      default:
-        scalar = false;
-    }
+    const element = arrayElementOf(elementSlot);
+    if (element === undefined) scalar = false;
+    else out.push(element);
   }
   return scalar ? out : null;
 }
@@ -172,18 +159,31 @@ export class KeyValueReader {
   lastSuffix = '';
   valueStart = -1;
   valueEnd = -1;
+  private keyStart = -1;
+  private keyEnd = -1;
 
   read(r: ProtoReader, end: number): number {
-    let keyStart = -1;
-    let keyEnd = -1;
+    this.ranges(r, end);
+    const { keyStart, keyEnd } = this;
+    if (keyStart < 0 || keyEnd === keyStart || !mayBeWantedKey(r.buf[keyStart])) return K_IGNORE;
+    const entry = lookupKey(r, keyStart, keyEnd);
+    this.lastKey = entry.key;
+    this.lastSuffix = entry.suffix;
+    return entry.code;
+  }
+
+  /** Finds the key's and the value's byte ranges in one KeyValue, skipping unknown fields. */
+  private ranges(r: ProtoReader, end: number): void {
+    this.keyStart = -1;
+    this.keyEnd = -1;
     this.valueStart = -1;
     this.valueEnd = -1;
     while (r.pos < end) {
       const tag = r.tag(end);
       if (tag === TAG_KEY) {
-        keyEnd = r.lenEnd(end);
-        keyStart = r.pos;
-        r.pos = keyEnd;
+        this.keyEnd = r.lenEnd(end);
+        this.keyStart = r.pos;
+        r.pos = this.keyEnd;
       } else if (tag === TAG_VALUE) {
         this.valueEnd = r.lenEnd(end);
         this.valueStart = r.pos;
@@ -194,11 +194,6 @@ export class KeyValueReader {
         r.skip(tag & 7, end);
       }
     }
-    if (keyStart < 0 || keyEnd === keyStart || !mayBeWantedKey(r.buf[keyStart])) return K_IGNORE;
-    const entry = lookupKey(r, keyStart, keyEnd);
-    this.lastKey = entry.key;
-    this.lastSuffix = entry.suffix;
-    return entry.code;
   }
 
   /** Reads the key's value (empty when absent) into slot; leaves r.pos unchanged. */
@@ -211,27 +206,10 @@ export class KeyValueReader {
 
   /** The key as text, decoding it whatever its first letter (resource and event attributes). */
   readAnyKey(r: ProtoReader, end: number): string {
-    let key = '';
-    this.valueStart = -1;
-    this.valueEnd = -1;
-    while (r.pos < end) {
-      const tag = r.tag(end);
-      if (tag === TAG_KEY) {
-        const e = r.lenEnd(end);
-        key = utf8Of(r.nodeBuf, r.pos, e);
-        r.pos = e;
-      } else if (tag === TAG_VALUE) {
-        this.valueEnd = r.lenEnd(end);
-        this.valueStart = r.pos;
-        r.pos = this.valueEnd;
-      } else {
-        const field = fieldOf(tag);
-        if (field === 1 || field === 2) throw new OtlpDecodeError(`wrong wire type ${tag & 7} for KeyValue field ${field}`);
-        r.skip(tag & 7, end);
-      }
-    }
-    return key;
+    this.ranges(r, end);
+    return this.keyStart < 0 ? '' : utf8Of(r.nodeBuf, this.keyStart, this.keyEnd);
   }
+
 }
 
 const kv = new KeyValueReader();
