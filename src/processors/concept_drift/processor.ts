@@ -5,10 +5,8 @@
 // (ADWIN by default), whose gauges follow every label.
 import type { Processor, ProcessorContext } from '../../pipeline/component.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
-import { joinOptions } from '../../pipeline/labels/config.js';
-import { feedJoin } from '../../pipeline/labels/feed.js';
-import { LabelJoin, type LabelJoinState, type LabelledPrediction } from '../../pipeline/labels/join.js';
-import { PendingPredictionTable } from '../../pipeline/labels/pending-table.js';
+import { PersistedLabelJoin } from '../../pipeline/labels/persisted-join.js';
+import type { LabelJoinState, LabelledPrediction } from '../../pipeline/labels/join.js';
 import type { Counter, Gauge } from '../../telemetry/metric-store.js';
 import { checkVersion, type CheckResult } from './check.js';
 import type { ConceptDriftConfig } from './config.js';
@@ -28,16 +26,12 @@ interface ConceptDriftState {
 }
 
 export class ConceptDriftProcessor implements Processor {
-  private readonly join: LabelJoin;
+  private readonly join: PersistedLabelJoin;
   private readonly versions = new Map<string, VersionState>();
-  private readonly pendingTable: PendingPredictionTable;
   private readonly schedule: CronSchedule;
-  private restored = false;
   private lastCheckMs: number | null = null;
   private catchUp?: NodeJS.Timeout;
   private currentAt = 0;
-  /** What the last persist() wrote, until its checkpoint commits. */
-  private unconfirmed?: ReturnType<LabelJoin['takeChanges']>;
   private readonly touched = new Set<VersionState>();
 
   private readonly dropPercent: Gauge;
@@ -61,11 +55,10 @@ export class ConceptDriftProcessor implements Processor {
     if (config.unmatched_metric) {
       this.unmatched = m.counter({ name: 'model_feedback_unmatched', help: 'Labels that never met their prediction', labels: ['model_name', 'reason'] });
     }
-    this.join = new LabelJoin(joinOptions(config.labels), {
+    this.join = new PersistedLabelJoin(ctx.db, ctx.id, config.labels, {
       labelled: (l) => this.labelled(l),
       unmatched: (model, reason) => this.unmatched?.add([model, reason]),
     });
-    this.pendingTable = new PendingPredictionTable(ctx.db, ctx.id);
     this.schedule = new CronSchedule(config.schedule, config.timezone, ctx.clock, () => this.runCheck());
     ctx.admin.add('POST', '/api/v1/concept-drift/run', (req, res) => {
       const model = req.url.searchParams.get('model') ?? undefined;
@@ -87,12 +80,12 @@ export class ConceptDriftProcessor implements Processor {
   async shutdown(): Promise<void> {
     this.schedule.stop();
     if (this.catchUp) clearTimeout(this.catchUp);
-    this.pendingTable.release();
+    this.join.release();
   }
 
   consume(batch: readonly ConsumerRecord[], at: number): void {
     this.currentAt = at;
-    feedJoin(this.join, batch, at);
+    this.join.feed(batch, at);
     for (const v of this.touched) {
       const model = [v.modelName, v.modelVersion];
       this.releaseHeldChange(v, at);
@@ -147,14 +140,15 @@ export class ConceptDriftProcessor implements Processor {
   }
 
   snapshot(): ConceptDriftState {
-    return { version: 1, join: this.join.toJSON(), versions: [...this.versions.values()].map((v) => v.toJSON()), lastCheckMs: this.lastCheckMs };
+    return { version: 1, join: this.join.snapshot(), versions: [...this.versions.values()].map((v) => v.toJSON()), lastCheckMs: this.lastCheckMs };
   }
 
   restore(state: unknown): void {
     const s = state as ConceptDriftState | null;
-    this.restored = true;
-    this.join.loadPending(this.pendingTable.load());
-    if (!s || s.version !== 1) return;
+    if (!s || s.version !== 1) {
+      this.join.restore(undefined);
+      return;
+    }
     this.join.restore(s.join);
     this.versions.clear();
     for (const v of s.versions) this.versions.set(v.modelName + SEP + v.modelVersion, VersionState.fromJSON(v, this.config));
@@ -162,17 +156,10 @@ export class ConceptDriftProcessor implements Processor {
   }
 
   persist(): void {
-    if (!this.restored) {
-      this.pendingTable.clear();
-      this.restored = true;
-    }
-    const taken = this.join.takeChanges();
-    // Kept until persisted(): if this checkpoint's transaction rolls back, the next one writes them again.
-    this.unconfirmed = this.unconfirmed ? new Map([...this.unconfirmed, ...taken]) : taken;
-    this.pendingTable.apply(this.unconfirmed);
+    this.join.persist();
   }
 
   persisted(): void {
-    this.unconfirmed = undefined;
+    this.join.persisted();
   }
 }

@@ -3,10 +3,8 @@
 // GET /api/v1/models/{name}/history.
 import type { Processor, ProcessorContext } from '../../pipeline/component.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
-import { joinOptions } from '../../pipeline/labels/config.js';
-import { feedJoin } from '../../pipeline/labels/feed.js';
-import { LabelJoin, type LabelJoinState, type LabelledPrediction } from '../../pipeline/labels/join.js';
-import { PendingPredictionTable } from '../../pipeline/labels/pending-table.js';
+import { PersistedLabelJoin } from '../../pipeline/labels/persisted-join.js';
+import type { LabelJoinState, LabelledPrediction } from '../../pipeline/labels/join.js';
 import { SlidingConfusionWindow, type SlidingConfusionWindowState } from '../../stats/classification.js';
 import type { Counter, Gauge } from '../../telemetry/metric-store.js';
 import type { WindowConfig } from './config.js';
@@ -41,16 +39,13 @@ export interface DayQuality {
 }
 
 export class WindowProcessor implements Processor {
-  private readonly join: LabelJoin;
+  private readonly join: PersistedLabelJoin;
   private readonly windows = new Map<string, ModelWindow>();
   private readonly days = new RecentDays();
-  private readonly pendingTable: PendingPredictionTable;
   private readonly history: HistoryTable;
   private readonly historyDays: number;
-  /** False until restore(): the first persist() then clears rows no checkpoint accounts for. */
-  private restored = false;
   /** What the last persist() wrote, until its checkpoint commits. */
-  private unconfirmed?: { changes: ReturnType<LabelJoin['takeChanges']>; days: ReturnType<RecentDays['takeDirty']> };
+  private unconfirmedDays?: DayRow[];
   private timer?: NodeJS.Timeout;
   /** Windows that took labels in the current batch. */
   private readonly touched = new Set<ModelWindow>();
@@ -81,11 +76,10 @@ export class WindowProcessor implements Processor {
     if (config.unmatched_metric) {
       this.unmatched = m.counter({ name: 'model_feedback_unmatched', help: 'Labels that never met their prediction', labels: ['model_name', 'reason'] });
     }
-    this.join = new LabelJoin(joinOptions(config.labels), {
+    this.join = new PersistedLabelJoin(ctx.db, ctx.id, config.labels, {
       labelled: (l) => this.labelled(l),
       unmatched: (model, reason) => this.unmatched?.add([model, reason]),
     });
-    this.pendingTable = new PendingPredictionTable(ctx.db, ctx.id);
     this.history = new HistoryTable(ctx.db, ctx.id);
     this.historyDays = Math.max(1, Math.ceil(config.history / DAY_MS));
     ctx.admin.add('GET', '/api/v1/models/:name/history', (req, res) => {
@@ -105,12 +99,12 @@ export class WindowProcessor implements Processor {
 
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.pendingTable.release();
+    this.join.release();
   }
 
   consume(batch: readonly ConsumerRecord[], at: number): void {
     this.currentAt = at;
-    feedJoin(this.join, batch, at);
+    this.join.feed(batch, at);
     for (const w of this.touched) this.publish(w);
     this.touched.clear();
   }
@@ -198,7 +192,7 @@ export class WindowProcessor implements Processor {
   snapshot(): WindowState {
     return {
       version: 1,
-      join: this.join.toJSON(),
+      join: this.join.snapshot(),
       windows: [...this.windows.values()].map((w) => ({ modelName: w.modelName, modelVersion: w.modelVersion, window: w.window.toJSON(), exportedClasses: w.exportedClasses })),
       days: this.days.toJSON(),
     };
@@ -206,9 +200,10 @@ export class WindowProcessor implements Processor {
 
   restore(state: unknown): void {
     const s = state as WindowState | null;
-    this.restored = true;
-    this.join.loadPending(this.pendingTable.load());
-    if (!s || s.version !== 1) return;
+    if (!s || s.version !== 1) {
+      this.join.restore(undefined);
+      return;
+    }
     this.join.restore(s.join);
     this.windows.clear();
     for (const w of s.windows) {
@@ -219,19 +214,15 @@ export class WindowProcessor implements Processor {
 
   /** In the checkpoint transaction: pending predictions and history days changed since the last one. */
   persist(): void {
-    if (!this.restored) {
-      this.pendingTable.clear();
-      this.restored = true;
-    }
-    const taken = { changes: this.join.takeChanges(), days: this.days.takeDirty() };
+    this.join.persist();
     // Kept until persisted(): if this checkpoint's transaction rolls back, the next one writes them again.
-    const u = this.unconfirmed;
-    this.unconfirmed = u ? { changes: new Map([...u.changes, ...taken.changes]), days: [...u.days, ...taken.days] } : taken;
-    this.pendingTable.apply(this.unconfirmed.changes);
-    this.history.write(this.unconfirmed.days, this.days.latestDay - this.historyDays + 1);
+    const taken = this.days.takeDirty();
+    this.unconfirmedDays = this.unconfirmedDays ? [...this.unconfirmedDays, ...taken] : taken;
+    this.history.write(this.unconfirmedDays, this.days.latestDay - this.historyDays + 1);
   }
 
   persisted(): void {
-    this.unconfirmed = undefined;
+    this.join.persisted();
+    this.unconfirmedDays = undefined;
   }
 }
