@@ -70,6 +70,32 @@ service:
   );
 }
 
+/**
+ * One pipeline on test ports: the OTLP receiver (HTTP, and gRPC unless `grpc: false`), the given
+ * processors and exporters (id -> YAML flow map), and `storage` (a YAML flow map). Only what differs
+ * between tests is written in the test.
+ */
+export function pipelineConfig(
+  ports: AgentPorts,
+  opts: { storage: string; exporters: Record<string, string>; processors?: Record<string, string>; grpc?: boolean },
+): string {
+  const processors = opts.processors ?? {};
+  const section = (entries: Record<string, string>) => Object.entries(entries).map(([id, cfg]) => `  ${id}: ${cfg}\n`).join('');
+  return `receivers:
+  otlp:
+    protocols:
+${opts.grpc === false ? '' : `      grpc: { endpoint: 127.0.0.1:${ports.grpc} }\n`}      http: { endpoint: 127.0.0.1:${ports.http} }
+${Object.keys(processors).length > 0 ? `processors:\n${section(processors)}` : ''}exporters:
+${section(opts.exporters)}storage: ${opts.storage}
+admin: { endpoint: 127.0.0.1:${ports.admin} }
+service:
+  pipelines:
+    predictions:
+      receivers: [otlp]
+${Object.keys(processors).length > 0 ? `      processors: [${Object.keys(processors).join(', ')}]\n` : ''}      exporters: [${Object.keys(opts.exporters).join(', ')}]
+`;
+}
+
 export async function startAgent(
   opts: {
     dir?: string;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts } from '../../helpers/agent.js';
+import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts, pipelineConfig } from '../../helpers/agent.js';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres.js';
 import { agentEnv } from '../../unit/exporters/agent-env.js';
 import { AckingSender } from './acking-sender.js';
@@ -21,21 +21,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = (ports: AgentPorts, d: string) => `receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: 127.0.0.1:${ports.grpc} }
-      http: { endpoint: 127.0.0.1:${ports.http} }
-exporters:
-  prediction_log/pg: { driver: postgres, url: "\${env:PG_URL}", table: preds, connect_timeout: 1s }
-storage: { path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }
-admin: { endpoint: 127.0.0.1:${ports.admin} }
-service:
-  pipelines:
-    predictions:
-      receivers: [otlp]
-      exporters: [prediction_log/pg]
-`;
+const config = (ports: AgentPorts, d: string) =>
+  pipelineConfig(ports, {
+    exporters: { 'prediction_log/pg': '{ driver: postgres, url: "${env:PG_URL}", table: preds, connect_timeout: 1s }' },
+    storage: `{ path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }`,
+  });
 
 async function loggedIds(url: string): Promise<string[]> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts } from '../../helpers/agent.js';
+import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts, pipelineConfig } from '../../helpers/agent.js';
 import { agentEnv } from '../../unit/exporters/agent-env.js';
 import { AckingSender } from './acking-sender.js';
 
@@ -19,21 +19,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = (ports: AgentPorts, d: string) => `receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: 127.0.0.1:${ports.grpc} }
-      http: { endpoint: 127.0.0.1:${ports.http} }
-exporters:
-  prediction_log/local: { driver: sqlite, path: ${logFile}, batch: { max_rows: 200 } }
-storage: { path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }
-admin: { endpoint: 127.0.0.1:${ports.admin} }
-service:
-  pipelines:
-    predictions:
-      receivers: [otlp]
-      exporters: [prediction_log/local]
-`;
+const config = (ports: AgentPorts, d: string) =>
+  pipelineConfig(ports, {
+    exporters: { 'prediction_log/local': `{ driver: sqlite, path: ${logFile}, batch: { max_rows: 200 } }` },
+    storage: `{ path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }`,
+  });
 
 function loggedIds(): string[] {
   if (!existsSync(logFile)) return [];

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allocatePorts, startAgent, type AgentHandle, type AgentPorts } from '../../helpers/agent.js';
+import { allocatePorts, startAgent, type AgentHandle, type AgentPorts, pipelineConfig } from '../../helpers/agent.js';
 import { agentEnv, IdSender, promSum, queueDrained, seededRandom, sqliteLogIds } from './harness.js';
 
 const TRIALS = 20;
@@ -24,24 +24,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = (ports: AgentPorts, d: string) => `receivers:
-  otlp:
-    protocols:
-      http: { endpoint: 127.0.0.1:${ports.http} }
-processors:
-  stages: {}
-exporters:
-  prometheus: { endpoint: 127.0.0.1:${ports.prometheus} }
-  prediction_log/local: { driver: sqlite, path: ${logFile}, batch: { max_rows: 100 } }
-storage: { path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 50ms }
-admin: { endpoint: 127.0.0.1:${ports.admin} }
-service:
-  pipelines:
-    predictions:
-      receivers: [otlp]
-      processors: [stages]
-      exporters: [prometheus, prediction_log/local]
-`;
+const config = (ports: AgentPorts, d: string) =>
+  pipelineConfig(ports, {
+    grpc: false,
+    processors: { stages: '{}' },
+    exporters: { prometheus: `{ endpoint: 127.0.0.1:${ports.prometheus} }`, 'prediction_log/local': `{ driver: sqlite, path: ${logFile}, batch: { max_rows: 100 } }` },
+    storage: `{ path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 50ms }`,
+  });
 
 test(`crash loop: ${TRIALS} kill -9 trials with requests in flight lose and duplicate nothing`, async (t) => {
   const random = seededRandom(SEED);

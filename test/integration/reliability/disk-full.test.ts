@@ -11,7 +11,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts } from '../../helpers/agent.js';
+import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts, pipelineConfig } from '../../helpers/agent.js';
 import { agentEnv, errorLines, httpStatus, IdSender, promSum, queueDrained, sqliteLogIds } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelwatch-disk-full-'));
@@ -27,24 +27,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = (ports: AgentPorts) => `receivers:
-  otlp:
-    protocols:
-      http: { endpoint: 127.0.0.1:${ports.http} }
-processors:
-  stages: {}
-exporters:
-  prometheus: { endpoint: 127.0.0.1:${ports.prometheus} }
-  prediction_log/local: { driver: sqlite, path: ${logFile} }
-storage: { path: ${storage}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }
-admin: { endpoint: 127.0.0.1:${ports.admin} }
-service:
-  pipelines:
-    predictions:
-      receivers: [otlp]
-      processors: [stages]
-      exporters: [prometheus, prediction_log/local]
-`;
+const config = (ports: AgentPorts) =>
+  pipelineConfig(ports, {
+    grpc: false,
+    processors: { stages: '{}' },
+    exporters: { prometheus: `{ endpoint: 127.0.0.1:${ports.prometheus} }`, 'prediction_log/local': `{ driver: sqlite, path: ${logFile} }` },
+    storage: `{ path: ${storage}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }`,
+  });
 
 /** Writes zeros until the file system says ENOSPC; returns the bytes written. */
 function fillDisk(path: string): number {

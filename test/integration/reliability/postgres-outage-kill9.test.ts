@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts } from '../../helpers/agent.js';
+import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts, pipelineConfig } from '../../helpers/agent.js';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres.js';
 import { agentEnv, httpStatus, IdSender, promSum, queueDrained, seededRandom } from './harness.js';
 
@@ -23,24 +23,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = (ports: AgentPorts, d: string) => `receivers:
-  otlp:
-    protocols:
-      http: { endpoint: 127.0.0.1:${ports.http} }
-processors:
-  stages: {}
-exporters:
-  prometheus: { endpoint: 127.0.0.1:${ports.prometheus} }
-  prediction_log/pg: { driver: postgres, url: "\${env:PG_URL}", table: preds, connect_timeout: 1s }
-storage: { path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }
-admin: { endpoint: 127.0.0.1:${ports.admin} }
-service:
-  pipelines:
-    predictions:
-      receivers: [otlp]
-      processors: [stages]
-      exporters: [prometheus, prediction_log/pg]
-`;
+const config = (ports: AgentPorts, d: string) =>
+  pipelineConfig(ports, {
+    grpc: false,
+    processors: { stages: '{}' },
+    exporters: { prometheus: `{ endpoint: 127.0.0.1:${ports.prometheus} }`, 'prediction_log/pg': '{ driver: postgres, url: "${env:PG_URL}", table: preds, connect_timeout: 1s }' },
+    storage: `{ path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }`,
+  });
 
 async function loggedRows(url: string): Promise<{ ids: string[]; distinct: number }> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
