@@ -6,20 +6,11 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { eventually, type AgentHandle } from '../../helpers/agent.js';
 import { parsePromText } from '../../helpers/prom-text.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 export { agentEnv } from '../../unit/exporters/agent-env.js';
 
-/** mulberry32: a small seeded generator, so a failing trial can be replayed with the same seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 

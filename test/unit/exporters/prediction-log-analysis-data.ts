@@ -2,6 +2,7 @@
 // answer (filters, order, summary), written independently of the SQL under test.
 import type { ConsumerRecord, Prediction } from '../../../src/pipeline/records.js';
 import type { PredictionFilter } from '../../../src/exporters/prediction_log/filter.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 export const DAY = 86_400_000;
 /** Day 0 of the data set, 00:00 UTC. */
@@ -21,17 +22,7 @@ export interface Expected {
   tags?: Record<string, string>;
 }
 
-/** A small deterministic PRNG (mulberry32), so the data set is the same on every run and driver. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const CLASSES = ['setosa', 'versicolor', 'virginica', 'Zeta'];
 const ERRORS = ['TimeoutError', 'ValueError', 'ValueError', 'OOM'];

@@ -7,18 +7,9 @@ import {
   restoreDetector,
   type ChangeDetector,
 } from '../../../src/stats/change/index.js';
+import { mulberry32 } from '../../helpers/random.js';
 
-// A small seeded PRNG (mulberry32) so every stream here is reproducible.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 /** 0/1 error stream: error rate 0.1 (accuracy 0.9) before `changeAt`, 0.3 (accuracy 0.7) from it on. */
 function errorStream(seed: number, length: number, changeAt: number): number[] {
