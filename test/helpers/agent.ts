@@ -106,6 +106,18 @@ export async function startAgent(
     healthz?: (ports: AgentPorts) => Promise<boolean>;
   } = {},
 ): Promise<AgentHandle> {
+  // A port found free can be taken by another process before the agent binds it: with ports of its
+  // own choosing, try again on fresh ones when that is why the agent exited.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAgentOnce(opts);
+    } catch (err) {
+      if (opts.ports || attempt >= 3 || !(err instanceof Error) || !err.message.includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startAgentOnce(opts: Parameters<typeof startAgent>[0] = {}): Promise<AgentHandle> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'modelwatch-test-'));
   const ports = opts.ports ?? (await allocatePorts());
   const configFile = join(dir, 'config.yaml');
