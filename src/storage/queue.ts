@@ -137,6 +137,11 @@ export class Queue {
   /** Deletes every row every consumer has passed. */
   trimThrough(id: number): number {
     if (id <= 0) return 0;
+    // Every consumer has its records: the decoded copies only hold memory now.
+    for (const cached of this.recent.keys()) {
+      if (cached > id) break;
+      this.forget(cached);
+    }
     const gone = this.sizeBelow.get(id) as { n: number; b: number };
     if (gone.n === 0) return 0;
     this.deleteBelow.run(id);

@@ -1,0 +1,36 @@
+// The queue's in-memory copies of recent rows must agree with the table: what is trimmed is gone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDatabase } from '../../../src/storage/database.js';
+import { Queue } from '../../../src/storage/queue.js';
+import type { WireRecord } from '../../../src/pipeline/records.js';
+
+const feedback = (id: string): WireRecord => ({ kind: 'feedback', predictionId: id, groundTruthClass: 'a', timeMs: 1 });
+
+function appendRow(queue: Queue, id: string): number {
+  const records = [feedback(id)];
+  return queue.append('otlp', 1, queue.encode(records), 1000, records);
+}
+
+test('rows trimmed by every consumer are read neither from memory nor from the table', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const queue = new Queue(db, 1024 ** 2);
+  const ids = ['a', 'b', 'c'].map((p) => appendRow(queue, p));
+  assert.equal(queue.trimThrough(ids[1]), 2);
+  const rows = queue.read(0, 10);
+  assert.deepEqual(rows.map((r) => r.id), [ids[2]]);
+  assert.equal((rows[0].records[0] as { predictionId: string }).predictionId, 'c');
+  assert.equal(queue.rowCount, 1);
+  db.close();
+});
+
+test('rows beyond the in-memory copies are read back from the table', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const queue = new Queue(db, 1024 ** 2);
+  // More rows than the decoded-row cache keeps (512): the oldest come from SQLite, decoded again.
+  const ids = Array.from({ length: 600 }, (_, i) => appendRow(queue, `p${i}`));
+  const rows = queue.read(0, 1000);
+  assert.deepEqual(rows.map((r) => r.id), ids);
+  assert.deepEqual(rows.map((r) => (r.records[0] as { predictionId: string }).predictionId), ids.map((_, i) => `p${i}`));
+  db.close();
+});
