@@ -9,6 +9,7 @@ import type { MetricStore } from '../telemetry/metric-store.js';
 import type { Db } from '../storage/database.js';
 import type { AdminRoutes } from '../admin/routes.js';
 import type { ConsumerRecord, WireRecord } from './records.js';
+import type { LabelJoins } from './labels/shared-join.js';
 
 export type ComponentKind = 'receiver' | 'processor' | 'exporter';
 
@@ -72,6 +73,8 @@ export interface IntakeTelemetry {
 export interface ProcessorContext extends ComponentContext {
   /** Model metrics this processor owns; checkpointed with its state. */
   metrics: MetricStore;
+  /** The label joins of this processor's chain, shared by its quality processors (a private one when absent). */
+  labelJoins?: LabelJoins;
 }
 
 export interface Processor extends Component {

@@ -18,6 +18,7 @@ import { MetricStore } from '../telemetry/metric-store.js';
 import { ModelMetricsProducer } from '../telemetry/producer.js';
 import { type Clock, type Component, type ComponentContext, type Exporter, type ExporterFactory, type Processor, type ProcessorFactory, type ReceiverFactory, systemClock } from './component.js';
 import { QueueConsumer, type ConsumerOptions } from './consumer.js';
+import { LabelJoins } from './labels/shared-join.js';
 import { QueueIntake } from './intake.js';
 import { bearerCheck, readToken } from '../security/auth.js';
 import { loadTls } from '../security/tls.js';
@@ -146,10 +147,11 @@ export class Service {
     for (const [name, p] of pipelines) {
       const receivers = new Set(p.receivers);
       const chain: { id: string; processor: Processor; metrics: MetricStore }[] = [];
+      const labelJoins = new LabelJoins(db);
       for (const id of p.processors) {
         const c = component('processor', id);
         const metrics = new MetricStore(config.service.telemetry.max_series_per_metric);
-        const processor = (c.factory as ProcessorFactory).create(c.config, { ...baseCtx(id), metrics });
+        const processor = (c.factory as ProcessorFactory).create(c.config, { ...baseCtx(id), metrics, labelJoins });
         modelMetrics.add(metrics);
         this.stores.push(metrics);
         chain.push({ id, processor, metrics });

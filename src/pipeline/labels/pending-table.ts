@@ -1,6 +1,6 @@
 // The durable copy of a LabelJoin's pending predictions: one SQLite table shared by all joins, rows keyed
-// by the owning component id. Written only from a processor's persist() (inside the checkpoint
-// transaction), so after `kill -9` the table matches the checkpointed state exactly.
+// by the owning id (the first processor of a shared join, see shared-join.ts). Written only from persist()
+// (inside the checkpoint transaction), so after `kill -9` the table matches the checkpointed state exactly.
 import type { Db } from '../../storage/database.js';
 import type { PendingChanges, PendingPrediction } from './join.js';
 
@@ -49,13 +49,20 @@ export class PendingPredictionTable {
     }
   }
 
-  load(): PendingPrediction[] {
-    const rows = this.select.all(this.owner) as { id: string; model_name: string; model_version: string; predicted_class: string; at_ms: number; seq: number }[];
+  /** This owner's rows, or those another owner id wrote (a shared join whose owner changed). */
+  load(owner = this.owner): PendingPrediction[] {
+    const rows = this.select.all(owner) as { id: string; model_name: string; model_version: string; predicted_class: string; at_ms: number; seq: number }[];
     return rows.map((r) => ({ id: r.id, modelName: r.model_name, modelVersion: r.model_version, predictedClass: r.predicted_class, atMs: r.at_ms, seq: r.seq }));
   }
 
   /** Forgets every row of this owner (a processor starting without a checkpoint must not inherit rows). */
-  clear(): void {
-    this.db.prepare('DELETE FROM label_join_pending WHERE owner = ?').run(this.owner);
+  clear(owner = this.owner): void {
+    this.db.prepare('DELETE FROM label_join_pending WHERE owner = ?').run(owner);
+  }
+
+  /** Takes over the rows written under another owner id, dropping this owner's own; in a checkpoint transaction. */
+  adopt(from: string): void {
+    this.clear();
+    this.db.prepare('UPDATE label_join_pending SET owner = ? WHERE owner = ?').run(this.owner, from);
   }
 }

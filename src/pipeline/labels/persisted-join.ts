@@ -1,6 +1,6 @@
-// A label join whose predictions awaiting labels live in a table of the processor's own: the in-memory
-// join, its table, and the write-behind between them. Both the window and the concept_drift processor
-// use it, so restore, persist and the retry of a rolled-back checkpoint are written once.
+// A label join whose predictions awaiting labels live in a table: the in-memory join, its table, and the
+// write-behind between them. Restore, persist and the retry of a rolled-back checkpoint are written once
+// here; shared-join.ts lets the quality processors of one chain use a single instance.
 import type { Db } from '../../storage/database.js';
 import type { ConsumerRecord } from '../records.js';
 import { joinOptions, type LabelJoinConfig } from './config.js';
@@ -13,12 +13,16 @@ export class PersistedLabelJoin {
   private readonly table: PendingPredictionTable;
   /** False until restore(): the first persist() then clears rows no checkpoint accounts for. */
   private restored = false;
+  /** Rows restored from another owner id: moved to this one by the first persist() (in its transaction). */
+  private adoptFrom?: string;
+  /** Owner ids whose rows nobody reads any more: dropped by the first persist(). */
+  private orphans: string[] = [];
   /** What the last persist() wrote, until its checkpoint commits (persisted()). */
   private unconfirmed?: PendingChanges;
 
-  constructor(db: Db, componentId: string, config: LabelJoinConfig, events: LabelJoinEvents) {
+  constructor(db: Db, readonly owner: string, config: LabelJoinConfig, events: LabelJoinEvents) {
     this.join = new LabelJoin(joinOptions(config), events);
-    this.table = new PendingPredictionTable(db, componentId);
+    this.table = new PendingPredictionTable(db, owner);
   }
 
   /** Hot path: predictions and labels of a batch, no I/O. */
@@ -30,10 +34,15 @@ export class PersistedLabelJoin {
     return this.join.toJSON();
   }
 
-  /** The pending predictions from the table, then the rest of the join from the checkpoint (if any). */
-  restore(state: LabelJoinState | undefined): void {
+  /**
+   * The pending predictions from the table (as written under `from`, by default this owner), then the rest
+   * of the join from the checkpoint (if any). Rows of `orphans` are dropped at the next persist().
+   */
+  restore(state: LabelJoinState | undefined, from = this.owner, orphans: readonly string[] = []): void {
     this.restored = true;
-    this.join.loadPending(this.table.load());
+    this.join.loadPending(this.table.load(from));
+    if (from !== this.owner) this.adoptFrom = from;
+    this.orphans = orphans.filter((o) => o !== this.owner && o !== from);
     if (state) this.join.restore(state);
   }
 
@@ -43,6 +52,8 @@ export class PersistedLabelJoin {
       this.table.clear();
       this.restored = true;
     }
+    if (this.adoptFrom !== undefined) this.table.adopt(this.adoptFrom);
+    for (const o of this.orphans) this.table.clear(o);
     const taken = this.join.takeChanges();
     this.unconfirmed = this.unconfirmed ? new Map([...this.unconfirmed, ...taken]) : taken;
     this.table.apply(this.unconfirmed);
@@ -50,6 +61,8 @@ export class PersistedLabelJoin {
 
   persisted(): void {
     this.unconfirmed = undefined;
+    this.adoptFrom = undefined;
+    this.orphans = [];
   }
 
   release(): void {

@@ -5,8 +5,8 @@
 // (ADWIN by default), whose gauges follow every label.
 import type { Processor, ProcessorContext } from '../../pipeline/component.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
-import { PersistedLabelJoin } from '../../pipeline/labels/persisted-join.js';
-import type { LabelJoinState, LabelledPrediction } from '../../pipeline/labels/join.js';
+import { LabelJoins, type LabelJoinHandle, type SharedLabelJoinState } from '../../pipeline/labels/shared-join.js';
+import type { LabelledPrediction } from '../../pipeline/labels/join.js';
 import type { Counter, Gauge } from '../../telemetry/metric-store.js';
 import { checkVersion, type CheckResult } from './check.js';
 import type { ConceptDriftConfig } from './config.js';
@@ -20,13 +20,13 @@ const DAY_MS = 86_400_000;
 
 interface ConceptDriftState {
   version: 1;
-  join: LabelJoinState;
+  join: SharedLabelJoinState;
   versions: VersionStateJSON[];
   lastCheckMs: number | null;
 }
 
 export class ConceptDriftProcessor implements Processor {
-  private readonly join: PersistedLabelJoin;
+  private readonly join: LabelJoinHandle;
   private readonly versions = new Map<string, VersionState>();
   private readonly schedule: CronSchedule;
   private lastCheckMs: number | null = null;
@@ -55,7 +55,8 @@ export class ConceptDriftProcessor implements Processor {
     if (config.unmatched_metric) {
       this.unmatched = m.counter({ name: 'model_feedback_unmatched', help: 'Labels that never met their prediction', labels: ['model_name', 'reason'] });
     }
-    this.join = new PersistedLabelJoin(ctx.db, ctx.id, config.labels, {
+    // Shared with the chain's other quality processors (one map and table of predictions awaiting labels).
+    this.join = (ctx.labelJoins ?? new LabelJoins(ctx.db)).subscribe(ctx.id, config.labels, {
       labelled: (l) => this.labelled(l),
       unmatched: (model, reason) => this.unmatched?.add([model, reason]),
     });

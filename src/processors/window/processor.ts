@@ -3,8 +3,8 @@
 // GET /api/v1/models/{name}/history.
 import type { Processor, ProcessorContext } from '../../pipeline/component.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
-import { PersistedLabelJoin } from '../../pipeline/labels/persisted-join.js';
-import type { LabelJoinState, LabelledPrediction } from '../../pipeline/labels/join.js';
+import { LabelJoins, type LabelJoinHandle, type SharedLabelJoinState } from '../../pipeline/labels/shared-join.js';
+import type { LabelledPrediction } from '../../pipeline/labels/join.js';
 import { SlidingConfusionWindow, type SlidingConfusionWindowState } from '../../stats/classification.js';
 import type { Counter, Gauge } from '../../telemetry/metric-store.js';
 import type { WindowConfig } from './config.js';
@@ -24,7 +24,7 @@ interface ModelWindow {
 
 interface WindowState {
   version: 1;
-  join: LabelJoinState;
+  join: SharedLabelJoinState;
   windows: { modelName: string; modelVersion: string; window: SlidingConfusionWindowState; exportedClasses: string[] }[];
   days: ReturnType<RecentDays['toJSON']>;
 }
@@ -39,7 +39,7 @@ export interface DayQuality {
 }
 
 export class WindowProcessor implements Processor {
-  private readonly join: PersistedLabelJoin;
+  private readonly join: LabelJoinHandle;
   private readonly windows = new Map<string, ModelWindow>();
   private readonly days = new RecentDays();
   private readonly history: HistoryTable;
@@ -76,7 +76,8 @@ export class WindowProcessor implements Processor {
     if (config.unmatched_metric) {
       this.unmatched = m.counter({ name: 'model_feedback_unmatched', help: 'Labels that never met their prediction', labels: ['model_name', 'reason'] });
     }
-    this.join = new PersistedLabelJoin(ctx.db, ctx.id, config.labels, {
+    // Shared with the chain's other quality processors (one map and table of predictions awaiting labels).
+    this.join = (ctx.labelJoins ?? new LabelJoins(ctx.db)).subscribe(ctx.id, config.labels, {
       labelled: (l) => this.labelled(l),
       unmatched: (model, reason) => this.unmatched?.add([model, reason]),
     });
