@@ -144,6 +144,9 @@ export class QueueIntake {
       this.opts.logger.info('queue writable again');
     }
     for (const p of batch) p.resolve(result);
-    if (result.ok) this.opts.onAppend();
+    // Wake the consumers on the next turn of the event loop: woken now, their continuation would run in
+    // the same microtask queue as the acknowledgements, and a whole batch of processing (~10 ms at 512
+    // records) would go before the answers (measured: 9 ms of every ack at 10k spans/s).
+    if (result.ok) setImmediate(() => this.opts.onAppend());
   }
 }

@@ -25,6 +25,9 @@ test('concurrent appends share one transaction and are all committed before they
   const results = await Promise.all(Array.from({ length: 10 }, (_, i) => sink.append([feedback(`p${i}`)], 1)));
   assert.ok(results.every((r) => r.ok));
   assert.equal(queue.rowCount, 10);
+  // Consumers are woken on the next turn, so their processing does not go before the answers.
+  assert.equal(appended(), 0, 'consumers not woken before every call is answered');
+  await new Promise((r) => setImmediate(r));
   assert.equal(appended(), 1, 'one group commit for ten calls made in the same turn');
   assert.deepEqual(queue.read(0, 100).map((r) => (r.records[0] as { predictionId: string }).predictionId), Array.from({ length: 10 }, (_, i) => `p${i}`));
 });
