@@ -129,7 +129,7 @@ export class QueueConsumer {
   private async run(): Promise<void> {
     let backoff = this.opts.retry?.minMs ?? 100;
     while (this.running) {
-      const rows = this.opts.queue.read(this.position, this.opts.rowsPerBatch);
+      const rows = this.opts.queue.read(this.position, this.opts.rowsPerBatch, this.opts.maxRecordsPerBatch);
       // Cut after the row that reaches the record bound (at least one row goes, however large).
       let records = 0;
       for (let i = 0; i < rows.length; i++) {

@@ -38,7 +38,8 @@ export class Queue {
   }
   private rows = 0;
   private readonly insert;
-  private readonly readAfter;
+  private readonly sizesAfter;
+  private readonly readRange;
   private readonly sizeBelow;
   private readonly deleteBelow;
   private readonly lastId;
@@ -52,7 +53,8 @@ export class Queue {
       bytes INTEGER NOT NULL,
       payload BLOB NOT NULL)`);
     this.insert = db.prepare('INSERT INTO queue (received_ms, receiver, items, bytes, payload) VALUES (?, ?, ?, ?, ?)');
-    this.readAfter = db.prepare('SELECT id, received_ms, receiver, payload FROM queue WHERE id > ? ORDER BY id LIMIT ?');
+    this.sizesAfter = db.prepare('SELECT id, items FROM queue WHERE id > ? ORDER BY id LIMIT ?');
+    this.readRange = db.prepare('SELECT id, received_ms, receiver, payload FROM queue WHERE id > ? AND id <= ? ORDER BY id');
     this.sizeBelow = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM queue WHERE id <= ?');
     this.deleteBelow = db.prepare('DELETE FROM queue WHERE id <= ?');
     this.lastId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0) AS id");
@@ -119,17 +121,33 @@ export class Queue {
     }
   }
 
-  read(afterId: number, limit: number): QueueRow[] {
+  /**
+   * Up to `limit` rows after `afterId`, and no more rows than it takes to reach `maxRecords` records
+   * (at least one row, however large).
+   */
+  read(afterId: number, limit: number, maxRecords = Infinity): QueueRow[] {
     // Fast path: the next rows are still in memory (a consumer that keeps up).
     const out: QueueRow[] = [];
-    for (let id = afterId + 1; out.length < limit; id++) {
+    let records = 0;
+    for (let id = afterId + 1; out.length < limit && records < maxRecords; id++) {
       const r = this.recent.get(id);
       if (!r) break;
       out.push({ id, receivedMs: r.receivedMs, receiver: r.receiver, records: r.records as WireRecord[] });
+      records += r.records.length;
     }
-    if (out.length === limit || (out.length > 0 && out[out.length - 1].id === this.headIdCached)) return out;
+    if (out.length === limit || records >= maxRecords || (out.length > 0 && out[out.length - 1].id === this.headIdCached)) return out;
     const from = out.length > 0 ? out[out.length - 1].id : afterId;
-    const rows = this.readAfter.all(from, limit - out.length) as { id: number; received_ms: number; receiver: string; payload: Buffer }[];
+    // Sizes first (no payload is read), then only the payloads that fit: a consumer catching up must
+    // not decode `limit` rows to deliver one.
+    const sizes = this.sizesAfter.all(from, limit - out.length) as { id: number; items: number }[];
+    if (sizes.length === 0) return out;
+    let through = sizes[0].id;
+    for (const r of sizes) {
+      through = r.id;
+      records += r.items;
+      if (records >= maxRecords) break;
+    }
+    const rows = this.readRange.all(from, through) as { id: number; received_ms: number; receiver: string; payload: Buffer }[];
     for (const r of rows) out.push({ id: r.id, receivedMs: r.received_ms, receiver: r.receiver, records: deserialize(r.payload) as WireRecord[] });
     return out;
   }

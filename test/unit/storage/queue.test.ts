@@ -34,3 +34,21 @@ test('rows beyond the in-memory copies are read back from the table', () => {
   assert.deepEqual(rows.map((r) => (r.records[0] as { predictionId: string }).predictionId), ids.map((_, i) => `p${i}`));
   db.close();
 });
+
+test('a read stops at the record budget, from memory and from the table alike (at least one row)', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const queue = new Queue(db, 1024 ** 2);
+  const appendMany = (n: number, cache: boolean) => {
+    const records = Array.from({ length: n }, (_, i) => feedback(`r${i}`));
+    return queue.append('otlp', n, queue.encode(records), 1000, cache ? records : undefined);
+  };
+  // Three rows of 3 records in memory, then three of 3 only in the table (appended without a decoded copy).
+  const ids = [appendMany(3, true), appendMany(3, true), appendMany(3, true), appendMany(3, false), appendMany(3, false), appendMany(3, false)];
+  assert.deepEqual(queue.read(0, 64, 5).map((r) => r.id), ids.slice(0, 2), 'memory: 3 + 3 reaches 5');
+  assert.deepEqual(queue.read(ids[2], 64, 5).map((r) => r.id), ids.slice(3, 5), 'table: 3 + 3 reaches 5');
+  assert.deepEqual(queue.read(ids[1], 64, 5).map((r) => r.id), ids.slice(2, 4), 'across both');
+  assert.deepEqual(queue.read(0, 64, 1).map((r) => r.id), [ids[0]], 'one row even past the budget');
+  assert.deepEqual(queue.read(ids[2], 2).map((r) => r.id), ids.slice(3, 5), 'the row limit still holds');
+  assert.equal(queue.read(ids[5], 64, 5).length, 0);
+  db.close();
+});
