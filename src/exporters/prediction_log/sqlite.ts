@@ -1,4 +1,4 @@
-// The SQLite driver: better-sqlite3, WAL, one transaction per batch. NaN cannot be stored in a REAL
+// The SQLite driver: better-sqlite3, WAL, one transaction per batch, written on a thread of its own. NaN cannot be stored in a REAL
 // column (SQLite turns it into NULL), so a NaN number is stored as the text 'NaN' (SQLite columns are
 // dynamically typed) and read back as NaN; ±Infinity are stored as REAL.
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { SCHEMA_TABLE, type LogDriver, type StoredRow } from './driver.js';
 import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, type LogRow } from './row.js';
 import { sqliteMigrations } from './schema/sqlite.js';
+import { SqliteWriterThread } from './sqlite-writer.js';
 import { onConflictUpdate, quoteIdent } from './upsert-sql.js';
 import type { Queryable, SqlRunner } from './sql-runner.js';
 
@@ -18,12 +19,17 @@ export class SqliteDriver implements LogDriver, Queryable {
   private upsert?: Database.Statement;
   private readonly t: string;
 
+  /** Where write() runs its transactions: a thread of its own (see sqlite-writer.ts), or this connection. */
+  private readonly thread?: SqliteWriterThread;
+
   constructor(
     private readonly path: string,
     private readonly table: string,
+    opts: { writerThread?: boolean } = {},
   ) {
     this.target = `sqlite ${resolve(path)} table ${table}`;
     this.t = quoteIdent(table);
+    if (opts.writerThread ?? true) this.thread = new SqliteWriterThread(path, table);
   }
 
   private open(): Database.Database {
@@ -56,11 +62,18 @@ export class SqliteDriver implements LogDriver, Queryable {
   }
 
   async write(rows: readonly LogRow[]): Promise<void> {
+    const values = rows.map((r) => COLUMNS.map((c) => bindValue(r[c])));
+    if (this.thread) return this.thread.write(values);
+    return this.writeValues(values);
+  }
+
+  /** Upserts rows given as values in COLUMNS order, in one transaction on this connection. */
+  async writeValues(rows: readonly unknown[][]): Promise<void> {
     if (!this.upsert) await this.migrate();
     const db = this.open();
     const stmt = this.upsert!;
     db.transaction(() => {
-      for (const r of rows) stmt.run(COLUMNS.map((c) => bindValue(r[c])));
+      for (const r of rows) stmt.run(r);
     }).immediate();
   }
 
@@ -109,6 +122,7 @@ export class SqliteDriver implements LogDriver, Queryable {
   }
 
   async close(): Promise<void> {
+    await this.thread?.close();
     this.db?.close();
     this.db = undefined;
     this.upsert = undefined;

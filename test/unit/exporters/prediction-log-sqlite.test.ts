@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteDriver } from '../../../src/exporters/prediction_log/sqlite.js';
-import { wellFormed } from '../../../src/exporters/prediction_log/row.js';
+import { COLUMNS, wellFormed, type LogRow } from '../../../src/exporters/prediction_log/row.js';
 import { driverSuite } from './prediction-log-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelwatch-plog-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
+const emptyRow = Object.fromEntries(COLUMNS.map((c) => [c, null])) as unknown as LogRow;
 
 describe('prediction log on SQLite', () => {
   driverSuite({
@@ -41,6 +42,23 @@ describe('prediction log on SQLite', () => {
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT prediction_id FROM predictions WHERE ground_truth_at IS NULL AND time > '2025'").all() as { detail: string }[];
     assert.match(plan.map((p) => p.detail).join(' '), /predictions_unlabelled_idx/);
     db.close();
+  });
+
+  test('writes run on their own thread: its errors keep their class and SQLite code, and it restarts after close', async () => {
+    const file = join(dir, 'thread.db');
+    const d = new SqliteDriver(file, 'predictions');
+    await d.migrate();
+    const row = (id: string | null) => ({ ...emptyRow, prediction_id: id as string, time: '2025-01-01T00:00:00.000Z', model_name: 'm' });
+    await d.write([row('a')]);
+    // NOT NULL on the key: the store refuses the data, which the writer must tell from a store outage.
+    const err = await d.write([row(null)]).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    assert.ok(err, 'the write was refused');
+    assert.match(err.code ?? '', /^SQLITE_CONSTRAINT/);
+    assert.equal(d.isDataError(err), true);
+    await d.close();
+    await d.write([row('b')]);
+    assert.equal(await d.count(), 2);
+    await d.close();
   });
 
   test('a schema newer than the agent is refused, not overwritten', async () => {

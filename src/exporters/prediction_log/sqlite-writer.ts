@@ -1,0 +1,69 @@
+// The SQLite prediction log's writes, on a thread of their own. A batch of 512 upserts takes ~10 ms of
+// SQLite work; on the event loop it held back every acknowledgement behind it, and it was a third of
+// the agent's CPU at saturation. The thread has its own connection to the file (WAL: the main thread's
+// connection still reads for analysis and deletes for retention; busy_timeout covers the overlap).
+// A write resolves once its transaction committed, so the queue position moves only after that, as before.
+import { Worker } from 'node:worker_threads';
+
+type Reply = { id: number; ok: true } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+
+/** Rebuilds an error from the thread with what isDataError() reads: its class and SQLite code. */
+function revive(e: { name: string; message: string; code?: string }): Error {
+  const err = e.name === 'TypeError' ? new TypeError(e.message) : e.name === 'RangeError' ? new RangeError(e.message) : new Error(e.message);
+  if (e.code !== undefined) (err as Error & { code?: string }).code = e.code;
+  return err;
+}
+
+export class SqliteWriterThread {
+  private worker?: Worker;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+
+  constructor(private readonly path: string, private readonly table: string) {}
+
+  /** Upserts rows given as values in COLUMNS order, in one transaction on the thread. */
+  write(rows: unknown[][]): Promise<void> {
+    const worker = this.start();
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      // Keep the process alive only while a write is in flight.
+      if (this.waiting.size === 1) worker.ref();
+      worker.postMessage({ id, rows });
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // From compiled JavaScript the thread is the .js file next to this one; under tsx, the .ts file (a
+    // worker inherits the parent's --import loader).
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const worker = new Worker(new URL(`./sqlite-writer-thread${ext}`, import.meta.url), { workerData: { path: this.path, table: this.table } });
+    worker.unref();
+    worker.on('message', (m: Reply) => this.settle(m.id, m.ok ? undefined : revive(m.error)));
+    const fail = (err: Error) => {
+      // The thread died: fail what it held (the pipeline offers those batches again) and start afresh next time.
+      if (this.worker === worker) this.worker = undefined;
+      for (const id of [...this.waiting.keys()]) this.settle(id, err);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`prediction log writer thread exited (code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(id: number, err: Error | undefined): void {
+    const w = this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id);
+    if (this.waiting.size === 0) this.worker?.unref();
+    if (err) w.reject(err);
+    else w.resolve();
+  }
+}
