@@ -1,7 +1,8 @@
 // What the prediction log needs from a database. Two drivers: sqlite.ts (better-sqlite3) and
 // postgres.ts (pg). Both upsert with the rules in row.ts and report errors as either the store's
 // fault (retry the batch) or the data's (isolate and refuse the row).
-import type { LogRow } from './row.js';
+import type { ConsumerRecord } from '../../pipeline/records.js';
+import type { LogRow, Refusal } from './row.js';
 
 /** A row as read back: times as ISO strings, JSON columns parsed, numbers as numbers (NaN kept). */
 export type StoredRow = { [K in keyof LogRow]: K extends 'probabilities' | 'features' | 'resource' | 'tags' ? unknown : LogRow[K] };
@@ -13,6 +14,8 @@ export interface LogDriver {
   migrate(): Promise<void>;
   /** Upserts rows whose ids are distinct, in one transaction, `maxRows` per statement. */
   write(rows: readonly LogRow[], maxRows: number): Promise<void>;
+  /** Optional: maps and writes records itself (store-batch.ts, elsewhere than the event loop); returns the refusals. */
+  storeRecords?(batch: readonly ConsumerRecord[]): Promise<Refusal[]>;
   /** True when an error is caused by the rows themselves (retrying cannot help), false when by the store. */
   isDataError(err: unknown): boolean;
   get(id: string): Promise<StoredRow | undefined>;

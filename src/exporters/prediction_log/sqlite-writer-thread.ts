@@ -1,17 +1,26 @@
 // The writer thread of the SQLite prediction log (see sqlite-writer.ts): one connection, one transaction
 // per message, and the outcome posted back with the error's class and SQLite code.
 import { parentPort, workerData } from 'node:worker_threads';
+import { wellFormed } from './row.js';
 import { SqliteDriver } from './sqlite.js';
+import type { WriterReply, WriterRequest } from './sqlite-writer.js';
+import { storeBatch } from './store-batch.js';
 
 const { path, table } = workerData as { path: string; table: string };
 const driver = new SqliteDriver(path, table, { writerThread: false });
 
-parentPort!.on('message', async (m: { id: number; rows: unknown[][] }) => {
+parentPort!.on('message', async (m: WriterRequest) => {
+  let reply: WriterReply;
   try {
-    await driver.writeValues(m.rows);
-    parentPort!.postMessage({ id: m.id, ok: true });
+    if ('rows' in m) {
+      await driver.writeValues(m.rows);
+      reply = { id: m.id, ok: true };
+    } else {
+      reply = { id: m.id, ok: true, refused: await storeBatch(driver, m.records, wellFormed, 0) };
+    }
   } catch (err) {
     const e = err as Error & { code?: unknown };
-    parentPort!.postMessage({ id: m.id, ok: false, error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: typeof e?.code === 'string' ? e.code : undefined } });
+    reply = { id: m.id, ok: false, error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: typeof e?.code === 'string' ? e.code : undefined } };
   }
+  parentPort!.postMessage(reply);
 });

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SCHEMA_TABLE, type LogDriver, type StoredRow } from './driver.js';
-import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, type LogRow } from './row.js';
+import type { ConsumerRecord } from '../../pipeline/records.js';
+import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, type LogRow, type Refusal } from './row.js';
 import { sqliteMigrations } from './schema/sqlite.js';
 import { SqliteWriterThread } from './sqlite-writer.js';
 import { onConflictUpdate, quoteIdent } from './upsert-sql.js';
@@ -65,6 +66,12 @@ export class SqliteDriver implements LogDriver, Queryable {
     const values = rows.map((r) => COLUMNS.map((c) => bindValue(r[c])));
     if (this.thread) return this.thread.write(values);
     return this.writeValues(values);
+  }
+
+  /** With a writer thread: the records are mapped and written there (store-batch.ts). */
+  get storeRecords(): ((batch: readonly ConsumerRecord[]) => Promise<Refusal[]>) | undefined {
+    const thread = this.thread;
+    return thread && ((batch) => thread.storeRecords(batch));
   }
 
   /** Upserts rows given as values in COLUMNS order, in one transaction on this connection. */

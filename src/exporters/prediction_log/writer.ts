@@ -1,11 +1,11 @@
-// Turns batches of records into upserts through a driver: maps and collapses records to one patch per
-// prediction id, refuses (logs, never retries) records the store can never take, and tells apart a
-// store that is down (throw: the pipeline offers the batch again) from rows it rejects (isolate them by
-// bisection, refuse those, write the rest). The outage is logged once when it starts and once when it ends.
+// Turns batches of records into upserts through a driver (store-batch.ts), refuses (logs, never retries)
+// records the store can never take, and tells apart a store that is down (throw: the pipeline offers the
+// batch again) from rows it rejects. The outage is logged once when it starts and once when it ends.
 import type { Logger } from '../../telemetry/logger.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { LogDriver } from './driver.js';
-import { collapse, toRow, type Clean, type LogRow, type Refusal } from './row.js';
+import type { Clean, Refusal } from './row.js';
+import { storeBatch } from './store-batch.js';
 
 export interface WriterOptions {
   maxRows: number;
@@ -28,15 +28,10 @@ export class PredictionLogWriter {
   }
 
   async write(batch: readonly ConsumerRecord[]): Promise<void> {
-    const rows: LogRow[] = [];
-    const refused: Refusal[] = [];
-    for (const rec of batch) {
-      const m = toRow(rec, this.opts.clean);
-      if ('row' in m) rows.push(m.row);
-      else refused.push(m.refused);
-    }
+    let refused: Refusal[];
     try {
-      await this.writeIsolating(collapse(rows), refused);
+      // A driver that stores records itself (SQLite, on its writer thread) does the mapping there too.
+      refused = this.driver.storeRecords ? await this.driver.storeRecords(batch) : await storeBatch(this.driver, batch, this.opts.clean, this.opts.maxRows);
     } catch (err) {
       if (!this.storeDown) {
         this.storeDown = true;
@@ -49,22 +44,6 @@ export class PredictionLogWriter {
       this.opts.logger.info({ target: this.driver.target }, 'prediction log store is writable again');
     }
     this.report(refused);
-  }
-
-  private async writeIsolating(rows: LogRow[], refused: Refusal[]): Promise<void> {
-    if (rows.length === 0) return;
-    try {
-      await this.driver.write(rows, this.opts.maxRows);
-    } catch (err) {
-      if (!this.driver.isDataError(err)) throw err;
-      if (rows.length === 1) {
-        refused.push({ id: rows[0].prediction_id.slice(0, 100), reason: `rejected by the store: ${(err as Error).message}` });
-        return;
-      }
-      const half = rows.length >> 1;
-      await this.writeIsolating(rows.slice(0, half), refused);
-      await this.writeIsolating(rows.slice(half), refused);
-    }
   }
 
   private report(refused: Refusal[]): void {
