@@ -35,6 +35,8 @@ export interface ConsumerOptions {
   logger: Logger;
   onDeliveryError?(err: unknown): void;
   onDelivered?(records: number): void;
+  /** After the position moved past a delivered batch. */
+  onAdvanced?(): void;
   /** Backoff between failed deliveries: doubles from min to max, and goes on forever. */
   retry?: { minMs: number; maxMs: number };
 }
@@ -180,6 +182,7 @@ export class QueueConsumer {
       this.lastError = undefined;
       this.opts.onDelivered?.(batch.length);
       this.position = rows[rows.length - 1].id;
+      this.opts.onAdvanced?.();
       this.dirty = true;
       if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
       // Let receivers' I/O in between batches on the one event loop.

@@ -126,7 +126,7 @@ export class Service {
 
     // One processor chain and one consumer per pipeline; one consumer per record exporter per pipeline.
     const consumerNames = new Set<string>();
-    type ConsumerRole = Pick<ConsumerOptions, 'deliver' | 'snapshot' | 'persist' | 'persisted' | 'restore' | 'onDelivered' | 'onDeliveryError' | 'retry'>;
+    type ConsumerRole = Pick<ConsumerOptions, 'deliver' | 'snapshot' | 'persist' | 'persisted' | 'restore' | 'onDelivered' | 'onDeliveryError' | 'retry' | 'maxRecordsPerBatch'>;
     const addConsumer = (consumerName: string, receivers: ReadonlySet<string>, role: ConsumerRole) => {
       consumerNames.add(consumerName);
       this.consumers.push(
@@ -138,7 +138,7 @@ export class Service {
           assembler: ASSEMBLER,
           checkpointIntervalMs: config.storage.checkpoint_interval,
           rowsPerBatch: 64,
-          maxRecordsPerBatch: 512,
+          onAdvanced: () => queue.forgetThrough(this.consumers.reduce((min, c) => Math.min(min, c.position), Infinity)),
           logger,
           ...role,
         }),
@@ -159,6 +159,8 @@ export class Service {
       }
       if (chain.length > 0) {
         addConsumer(`pipeline/${name}/processors`, receivers, {
+          // The chain runs on the event loop: short batches, so acknowledgements are not held back long.
+          maxRecordsPerBatch: 512,
           deliver: (batch, at) => {
             for (const { id, processor } of chain) {
               try {
@@ -190,6 +192,9 @@ export class Service {
         const exporter = this.exporters.get(id)!;
         if (!exporter.exportRecords) continue;
         addConsumer(`pipeline/${name}/exporter/${id}`, receivers, {
+          // Record exporters write elsewhere than the event loop (a database, the SQLite writer thread):
+          // larger batches amortize each round trip.
+          maxRecordsPerBatch: 4096,
           deliver: (batch) => exporter.exportRecords!(batch),
           onDelivered: (n) => agentMetrics.sent(id, n),
           onDeliveryError: () => agentMetrics.failed(id),

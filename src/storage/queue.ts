@@ -152,14 +152,21 @@ export class Queue {
     return out;
   }
 
-  /** Deletes every row every consumer has passed. */
-  trimThrough(id: number): number {
-    if (id <= 0) return 0;
-    // Every consumer has its records: the decoded copies only hold memory now.
+  /**
+   * Drops the decoded copies of rows up to `id`, once every consumer has read them: kept longer, every
+   * record survives the young-generation collections and is copied twice (scavenge, then promotion).
+   */
+  forgetThrough(id: number): void {
     for (const cached of this.recent.keys()) {
       if (cached > id) break;
       this.forget(cached);
     }
+  }
+
+  /** Deletes every row every consumer has passed. */
+  trimThrough(id: number): number {
+    if (id <= 0) return 0;
+    this.forgetThrough(id);
     const gone = this.sizeBelow.get(id) as { n: number; b: number };
     if (gone.n === 0) return 0;
     this.deleteBelow.run(id);

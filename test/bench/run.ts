@@ -52,6 +52,18 @@ async function startDefaultAgent(dir: string, ports?: AgentPorts): Promise<Agent
   return startAgent({ dir, ports: p, env: agentEnv(p, dir), config: () => readFileSync(defaultConfig, 'utf8') });
 }
 
+/** The queue's newest row, and whether every consumer (processors and each record exporter) has passed `head`. */
+async function queueStatus(agent: AgentHandle, head = Infinity): Promise<{ head: number; caughtUp: boolean }> {
+  const s = (await (await fetch(`http://127.0.0.1:${agent.ports.admin}/api/v1/status`)).json()) as { queue: { head: number }; consumers: { position: number }[] };
+  return { head: s.queue.head, caughtUp: s.consumers.every((c) => c.position >= Math.min(head, s.queue.head)) };
+}
+
+/** Waits until every consumer has taken every row acknowledged so far. */
+async function allConsumed(agent: AgentHandle): Promise<void> {
+  const { head } = await queueStatus(agent);
+  while (!(await queueStatus(agent, head)).caughtUp) await sleep(100);
+}
+
 async function processed(agent: AgentHandle): Promise<number> {
   const s = parsePromText(await agent.metricsText());
   return s.filter((x) => x.name === 'model_predictions_total' && x.labels.model_name === 'bench').reduce((n, x) => n + x.value, 0);
@@ -82,9 +94,10 @@ async function agentThroughput(ceil: Record<Transport, number>) {
     const rss = rssSampler(pid);
     const r = await saturate(t, t === 'grpc' ? agent.ports.grpc : agent.ports.http, payload, SECONDS);
     const processedInWindow = (await processed(agent)) - before;
-    // Drain: how long the processors need to catch up with what was acknowledged.
+    // Drain: how long every consumer (the processors and the prediction log) needs to catch up with
+    // what was acknowledged.
     const t0 = performance.now();
-    while ((await processed(agent)) - before < r.spans) await sleep(100);
+    await allConsumed(agent);
     const drainS = (performance.now() - t0) / 1000;
     const cpu = (cpuSeconds(pid) - cpu0) / (r.seconds + drainS);
     const peak = rss.stop();
@@ -136,6 +149,7 @@ async function restartWithBacklog() {
   agent = await startDefaultAgent(dir, ports);
   const readyS = (performance.now() - t0) / 1000;
   while ((await processed(agent)) < batches * records.length) await sleep(200);
+  await allConsumed(agent);
   const drainS = (performance.now() - t0) / 1000;
   await agent.stop();
   const out = { predictions: batches * records.length, healthySeconds: readyS, drainedSeconds: drainS, drainSpansPerSecond: (batches * records.length) / drainS };

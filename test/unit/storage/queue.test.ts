@@ -52,3 +52,14 @@ test('a read stops at the record budget, from memory and from the table alike (a
   assert.equal(queue.read(ids[5], 64, 5).length, 0);
   db.close();
 });
+
+test('rows whose decoded copies were dropped (every consumer read them) are still read back from the table', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const queue = new Queue(db, 1024 ** 2);
+  const ids = ['a', 'b', 'c'].map((p) => appendRow(queue, p));
+  queue.forgetThrough(ids[1]);
+  const rows = queue.read(0, 10);
+  assert.deepEqual(rows.map((r) => r.id), ids);
+  assert.deepEqual(rows.map((r) => (r.records[0] as { predictionId: string }).predictionId), ['a', 'b', 'c']);
+  db.close();
+});
