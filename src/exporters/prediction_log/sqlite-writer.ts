@@ -58,7 +58,12 @@ export class SqliteWriterThread {
     // From compiled JavaScript the thread is the .js file next to this one; under tsx, the .ts file (a
     // worker inherits the parent's --import loader).
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const worker = new Worker(new URL(`./sqlite-writer-thread${ext}`, import.meta.url), { workerData: { path: this.path, table: this.table } });
+    const worker = new Worker(new URL(`./sqlite-writer-thread${ext}`, import.meta.url), {
+      workerData: { path: this.path, table: this.table },
+      // Its garbage is one batch at a time: a small young generation keeps the thread's heap small (peak
+      // RSS at 10k spans/s 178–204 MiB against 206–216 without; 4 MiB cost ~5% of a core more).
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
     worker.unref();
     worker.on('message', (m: WriterReply) => (m.ok ? this.settle(m.id, undefined, m.refused) : this.settle(m.id, revive(m.error))));
     const fail = (err: Error) => {
