@@ -3,6 +3,7 @@
 // Children that come first wait (bounded, with a TTL) and are attached when the prediction arrives;
 // children that come after are handed on as LateStage under the prediction's labels.
 // Time here is the queue row's receive time, so a replay after restart assembles exactly the same way.
+import { FifoMap } from './fifo-map.js';
 import type { ConsumerRecord, LateStage, PredictionRecord, StageRecord, WireRecord } from './records.js';
 
 export interface AssemblerOptions {
@@ -27,9 +28,9 @@ interface AssemblerState {
 
 export class Assembler {
   /** children waiting for their prediction: key traceId/parentSpanId */
-  private waiting = new Map<string, { stages: StageRecord[]; at: number }>();
+  private waiting = new FifoMap<string, { stages: StageRecord[]; at: number }>();
   /** predictions already handed on: key traceId/spanId */
-  private roots = new Map<string, RootInfo>();
+  private roots = new FifoMap<string, RootInfo>();
   /** children whose prediction never came (dropped after the TTL) */
   expired = 0;
 
@@ -56,7 +57,7 @@ export class Assembler {
       result = { ...p, stages };
     }
     this.roots.set(key, { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, at });
-    if (this.roots.size > this.opts.maxEntries) this.roots.delete(this.roots.keys().next().value!);
+    if (this.roots.size > this.opts.maxEntries) this.roots.delete(this.roots.oldest()![0]);
     return result;
   }
 
@@ -73,8 +74,8 @@ export class Assembler {
     else {
       this.waiting.set(key, { stages: [s], at });
       if (this.waiting.size > this.opts.maxEntries) {
-        const oldest = this.waiting.keys().next().value!;
-        this.expired += this.waiting.get(oldest)!.stages.length;
+        const [oldest, w] = this.waiting.oldest()!;
+        this.expired += w.stages.length;
         this.waiting.delete(oldest);
       }
     }
@@ -109,8 +110,10 @@ export class Assembler {
   restore(state: unknown): void {
     const s = state as AssemblerState | undefined;
     if (!s) return;
-    this.waiting = new Map(s.waiting.map(([k, stages, at]) => [k, { stages, at }]));
-    this.roots = new Map(s.roots);
+    this.waiting = new FifoMap();
+    for (const [k, stages, at] of s.waiting) this.waiting.set(k, { stages, at });
+    this.roots = new FifoMap();
+    for (const [k, r] of s.roots) this.roots.set(k, r);
     this.expired = s.expired;
   }
 }

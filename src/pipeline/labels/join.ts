@@ -1,13 +1,16 @@
 // The join of ground truth to predictions by prediction id, shared by the quality processors (window,
-// concept_drift): each holds its own LabelJoin, so neither depends on the other being configured.
+// concept_drift): one per processor chain and label settings (shared-join.ts), so neither depends on the
+// other being configured.
 // Pure and in memory (consume() does no I/O). What must outlive a restart is handed over two ways:
 // toJSON() for the small parts (early labels, recently joined ids) that go into the processor snapshot,
 // and `takeChanges()` for the pending predictions, which are many and live in a table of the processor's
 // own (see pending-table.ts), written only in the checkpoint transaction.
 //
 // Time is the queue's receive time (`at`), never the wall clock, so a replay after a crash expires and
-// evicts exactly what the uninterrupted run did. Ages are kept in insertion order (Map order), which is
+// evicts exactly what the uninterrupted run did. Ages are kept in insertion order (FifoMap order), which is
 // age order because `at` only grows along the queue.
+
+import { FifoMap } from '../fifo-map.js';
 
 /** A prediction that can still receive its label. */
 export interface PendingPrediction {
@@ -68,9 +71,9 @@ export interface LabelJoinState {
 export type PendingChanges = Map<string, PendingPrediction | null>;
 
 export class LabelJoin {
-  private readonly pending = new Map<string, PendingPrediction>();
-  private readonly early = new Map<string, EarlyLabel>();
-  private readonly joined = new Set<string>();
+  private readonly pending = new FifoMap<string, PendingPrediction>();
+  private readonly early = new FifoMap<string, EarlyLabel>();
+  private readonly joined = new FifoMap<string, true>();
   /** Write-behind overlay: pending-table changes since the last takeChanges(). */
   private changes: PendingChanges = new Map();
   private nextSeq = 0;
@@ -102,7 +105,7 @@ export class LabelJoin {
     const entry: PendingPrediction = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, predictedClass: p.predictedClass, atMs: at, seq: this.nextSeq++ };
     this.pending.set(p.id, entry);
     this.changes.set(p.id, entry);
-    while (this.pending.size > this.opts.maxPendingPredictions) this.removePending(this.pending.keys().next().value as string);
+    while (this.pending.size > this.opts.maxPendingPredictions) this.removePending(this.pending.oldest()![0]);
   }
 
   /** Ground truth that came later (feedback span, log record, SQL row). */
@@ -118,7 +121,7 @@ export class LabelJoin {
     this.early.delete(f.predictionId);
     this.early.set(f.predictionId, { id: f.predictionId, actualClass: f.actualClass, modelName: f.modelName, atMs: at });
     while (this.early.size > this.opts.maxPendingLabels) {
-      const oldest = this.early.values().next().value as EarlyLabel;
+      const oldest = this.early.oldest()![1];
       this.early.delete(oldest.id);
       this.events.unmatched(oldest.modelName ?? '', 'evicted');
     }
@@ -157,7 +160,7 @@ export class LabelJoin {
   }
 
   toJSON(): LabelJoinState {
-    return { version: 1, nextSeq: this.nextSeq, early: [...this.early.values()], joined: [...this.joined] };
+    return { version: 1, nextSeq: this.nextSeq, early: [...this.early.values()], joined: [...this.joined.keys()] };
   }
 
   restore(state: LabelJoinState): void {
@@ -166,7 +169,7 @@ export class LabelJoin {
     this.early.clear();
     for (const l of state.early) this.early.set(l.id, l);
     this.joined.clear();
-    for (const id of state.joined) this.joined.add(id);
+    for (const id of state.joined) this.joined.set(id, true);
     this.changes = new Map();
   }
 
@@ -177,8 +180,8 @@ export class LabelJoin {
   private emit(id: string, modelName: string, modelVersion: string, predictedClass: string, actualClass: string): void {
     if (this.opts.rememberJoined > 0) {
       this.joined.delete(id);
-      this.joined.add(id);
-      if (this.joined.size > this.opts.rememberJoined) this.joined.delete(this.joined.values().next().value as string);
+      this.joined.set(id, true);
+      if (this.joined.size > this.opts.rememberJoined) this.joined.delete(this.joined.oldest()![0]);
     }
     this.events.labelled({ predictionId: id, modelName, modelVersion, predictedClass, actualClass });
   }
