@@ -17,11 +17,14 @@ export interface LoadResult {
 
 type Send = () => Promise<boolean>;
 
+/** Requests sent by this process so far: each gets trace ids (so prediction ids) of its own. */
+let nextRequest = 1;
+
 function grpcSender(port: number, payload: Payload): { send: Send; close(): void } {
   const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const body = Buffer.from(payload.proto);
   const send: Send = () =>
     new Promise((resolve) => {
+      const body = payload.variant(nextRequest++, 'proto');
       client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, body, { deadline: Date.now() + 10_000 }, (err) => resolve(!err));
     });
   return { send, close: () => client.close() };
@@ -29,9 +32,9 @@ function grpcSender(port: number, payload: Payload): { send: Send; close(): void
 
 function httpSender(port: number, payload: Payload, json: boolean): { send: Send; close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const body = Buffer.from(json ? payload.json : payload.proto);
   const send: Send = () =>
     new Promise((resolve) => {
+      const body = payload.variant(nextRequest++, json ? 'json' : 'proto');
       const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf', 'content-length': body.length } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 200));

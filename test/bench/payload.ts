@@ -8,6 +8,12 @@ export interface Payload {
   spans: number;
   proto: Uint8Array;
   json: Uint8Array;
+  /**
+   * The same request with the first 4 bytes of every trace id set to `n`: a new prediction id for every
+   * span of every request (ids derive from trace and span id), as real traffic has. With one fixed
+   * request the prediction log only ever updated 512 rows and no label join held more than 512 entries.
+   */
+  variant(n: number, format: 'proto' | 'json'): Buffer;
 }
 
 export function makePayload(spans = 512, model = 'bench'): Payload {
@@ -39,9 +45,35 @@ export function makePayload(spans = 512, model = 'bench'): Payload {
     s.end(t0 + i + 20 + (i % 40));
   }
   const finished = memory.getFinishedSpans();
+  const proto = Buffer.from(ProtobufTraceSerializer.serializeRequest(finished)!);
+  const json = Buffer.from(JsonTraceSerializer.serializeRequest(finished)!);
+  const traceIds = [...new Set(finished.map((s) => s.spanContext().traceId))];
+  const protoAt = offsetsOf(proto, traceIds.map((t) => Buffer.from(t, 'hex')));
+  const jsonAt = offsetsOf(json, traceIds.map((t) => Buffer.from(`"traceId":"${t}"`)), '"traceId":"'.length);
   return {
     spans: finished.length,
-    proto: ProtobufTraceSerializer.serializeRequest(finished)!,
-    json: JsonTraceSerializer.serializeRequest(finished)!,
+    proto,
+    json,
+    variant(n, format) {
+      const out = Buffer.from(format === 'proto' ? proto : json);
+      const prefix = (n >>> 0).toString(16).padStart(8, '0');
+      if (format === 'proto') for (const at of protoAt) out.writeUInt32BE(n >>> 0, at);
+      else for (const at of jsonAt) out.write(prefix, at, 'latin1');
+      return out;
+    },
   };
+}
+
+/** Every offset (plus `skip`) at which one of `needles` occurs in `haystack`; each needle must occur. */
+function offsetsOf(haystack: Buffer, needles: Buffer[], skip = 0): number[] {
+  const out: number[] = [];
+  for (const n of needles) {
+    let found = false;
+    for (let at = haystack.indexOf(n); at >= 0; at = haystack.indexOf(n, at + 1)) {
+      out.push(at + skip);
+      found = true;
+    }
+    if (!found) throw new Error(`trace id ${n.toString('hex')} not found in the serialized payload`);
+  }
+  return out;
 }

@@ -138,21 +138,25 @@ async function restartWithBacklog() {
   await agent.stop();
   const db = openDatabase(join(dir, 'modelwatch.db'), { sync: 'normal' });
   const queue = new Queue(db, 64 * 1024 ** 3);
-  const records = decodeTraceRequestProto(payload.proto).records;
-  const encoded = queue.encode(records);
-  const batches = Math.ceil(BACKLOG / records.length);
+  const batches = Math.ceil(BACKLOG / payload.spans);
+  let queued = 0;
   db.transaction(() => {
-    for (let i = 0; i < batches; i++) queue.append('otlp', records.length, encoded);
+    for (let i = 0; i < batches; i++) {
+      // Prediction ids of their own per batch, as traffic has (see payload.variant).
+      const records = decodeTraceRequestProto(payload.variant(1e6 + i, 'proto')).records;
+      queue.append('otlp', records.length, queue.encode(records));
+      queued += records.length;
+    }
   })();
   db.close();
   const t0 = performance.now();
   agent = await startDefaultAgent(dir, ports);
   const readyS = (performance.now() - t0) / 1000;
-  while ((await processed(agent)) < batches * records.length) await sleep(200);
+  while ((await processed(agent)) < queued) await sleep(200);
   await allConsumed(agent);
   const drainS = (performance.now() - t0) / 1000;
   await agent.stop();
-  const out = { predictions: batches * records.length, healthySeconds: readyS, drainedSeconds: drainS, drainSpansPerSecond: (batches * records.length) / drainS };
+  const out = { predictions: queued, healthySeconds: readyS, drainedSeconds: drainS, drainSpansPerSecond: queued / drainS };
   row(`restart with ${out.predictions} predictions queued: healthy after (s)`, readyS.toFixed(2));
   row(`restart: backlog processed after (s)`, `${drainS.toFixed(1)}  (${out.drainSpansPerSecond.toFixed(0)} spans/s)`);
   return out;
