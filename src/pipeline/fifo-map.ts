@@ -4,14 +4,11 @@
 // roots, the label join's 200k pending predictions) spent most of the event loop there once prediction
 // ids were unique (10.3 s against 0.24 s for 500k evictions at 50k). Here the insertion order lives in an
 // array read from a moving head; deleted entries leave stale slots that are passed once.
-interface Slot<K> {
-  key: K;
-  seq: number;
-}
-
 export class FifoMap<K, V> {
   private readonly map = new Map<K, { value: V; seq: number }>();
-  private order: Slot<K>[] = [];
+  /** Insertion order as two parallel arrays (no object per slot): the key and its sequence number. */
+  private keysInOrder: K[] = [];
+  private seqsInOrder: number[] = [];
   private head = 0;
   private nextSeq = 0;
 
@@ -38,8 +35,9 @@ export class FifoMap<K, V> {
     this.map.set(key, { value, seq });
     // Stale slots are passed by the head; rebuild when they outnumber the live ones (deletes from the
     // middle). Here, not in delete(): entries() may be running while its caller deletes.
-    if (this.order.length - this.head > 2 * this.map.size + 1024) this.compact();
-    this.order.push({ key, seq });
+    if (this.keysInOrder.length - this.head > 2 * this.map.size + 1024) this.compact();
+    this.keysInOrder.push(key);
+    this.seqsInOrder.push(seq);
     return this;
   }
 
@@ -49,25 +47,26 @@ export class FifoMap<K, V> {
 
   clear(): void {
     this.map.clear();
-    this.order = [];
+    this.keysInOrder = [];
+    this.seqsInOrder = [];
     this.head = 0;
   }
 
   /** The oldest entry, if any. */
   oldest(): [K, V] | undefined {
     this.skipStale();
-    if (this.head >= this.order.length) return undefined;
-    const key = this.order[this.head].key;
+    if (this.head >= this.keysInOrder.length) return undefined;
+    const key = this.keysInOrder[this.head];
     return [key, this.map.get(key)!.value];
   }
 
   /** Entries oldest first. Deleting the entry just visited (expiry from the front) is allowed. */
   *entries(): IterableIterator<[K, V]> {
     this.skipStale();
-    for (let i = this.head; i < this.order.length; i++) {
-      const s = this.order[i];
-      const e = this.map.get(s.key);
-      if (e && e.seq === s.seq) yield [s.key, e.value];
+    for (let i = this.head; i < this.keysInOrder.length; i++) {
+      const key = this.keysInOrder[i];
+      const e = this.map.get(key);
+      if (e && e.seq === this.seqsInOrder[i]) yield [key, e.value];
     }
   }
 
@@ -83,20 +82,29 @@ export class FifoMap<K, V> {
     for (const [, v] of this.entries()) yield v;
   }
 
-  private live(s: Slot<K>): boolean {
-    return this.map.get(s.key)?.seq === s.seq;
+  private live(i: number): boolean {
+    return this.map.get(this.keysInOrder[i])?.seq === this.seqsInOrder[i];
   }
 
   private skipStale(): void {
-    while (this.head < this.order.length && !this.live(this.order[this.head])) this.head++;
-    if (this.head > 4096 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
+    while (this.head < this.keysInOrder.length && !this.live(this.head)) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.keysInOrder.length) {
+      this.keysInOrder = this.keysInOrder.slice(this.head);
+      this.seqsInOrder = this.seqsInOrder.slice(this.head);
       this.head = 0;
     }
   }
 
   private compact(): void {
-    this.order = this.order.slice(this.head).filter((s) => this.live(s));
+    const keys: K[] = [];
+    const seqs: number[] = [];
+    for (let i = this.head; i < this.keysInOrder.length; i++) {
+      if (!this.live(i)) continue;
+      keys.push(this.keysInOrder[i]);
+      seqs.push(this.seqsInOrder[i]);
+    }
+    this.keysInOrder = keys;
+    this.seqsInOrder = seqs;
     this.head = 0;
   }
 }
