@@ -41,6 +41,10 @@ export class SqliteDriver implements LogDriver, Queryable {
     // The queue row is trimmed once this commit returns: make it survive power loss too.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    // Unique prediction ids land on random pages of the id index: a page changed by several batches is
+    // copied into the file once per 64 MiB of WAL instead of once per 4 MiB (the default). Measured on
+    // 820k rows in batches of 4096: 20.9k → 26.3k rows/s, CPU 23.8 → 20.5 s.
+    db.pragma('wal_autocheckpoint = 16384');
     this.db = db;
     return db;
   }
