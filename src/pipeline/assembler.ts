@@ -20,11 +20,27 @@ interface RootInfo {
   at: number;
 }
 
+/**
+ * The roots in columns, oldest first: checkpointed every few seconds while up to 50k of them are held, so
+ * kept compact (a prediction id equal to traceId + spanId, the usual case, is stored as null; model names
+ * and versions as indexes into `models`). Checkpoints written before hold `[key, RootInfo][]`.
+ */
+interface RootColumns {
+  keys: string[];
+  ids: (string | null)[];
+  models: [string, string][];
+  model: number[];
+  at: Float64Array;
+}
+
 interface AssemblerState {
   waiting: [string, StageRecord[], number][];
-  roots: [string, RootInfo][];
+  roots: RootColumns | [string, RootInfo][];
   expired: number;
 }
+
+/** The prediction id the decoder derives when a span has no ml.prediction.id: trace id + span id. */
+const derivedId = (key: string) => key.replace('/', '');
 
 export class Assembler {
   /** children waiting for their prediction: key traceId/parentSpanId */
@@ -102,9 +118,28 @@ export class Assembler {
   snapshot(): AssemblerState {
     return {
       waiting: [...this.waiting].map(([k, w]) => [k, w.stages, w.at]),
-      roots: [...this.roots],
+      roots: this.rootColumns(),
       expired: this.expired,
     };
+  }
+
+  private rootColumns(): RootColumns {
+    const cols: RootColumns = { keys: [], ids: [], models: [], model: [], at: new Float64Array(this.roots.size) };
+    const modelIndex = new Map<string, number>();
+    let i = 0;
+    for (const [key, r] of this.roots) {
+      const mk = r.modelName + '\u0000' + r.modelVersion;
+      let m = modelIndex.get(mk);
+      if (m === undefined) {
+        m = cols.models.push([r.modelName, r.modelVersion]) - 1;
+        modelIndex.set(mk, m);
+      }
+      cols.keys.push(key);
+      cols.ids.push(r.id === derivedId(key) ? null : r.id);
+      cols.model.push(m);
+      cols.at[i++] = r.at;
+    }
+    return cols;
   }
 
   restore(state: unknown): void {
@@ -113,7 +148,15 @@ export class Assembler {
     this.waiting = new FifoMap();
     for (const [k, stages, at] of s.waiting) this.waiting.set(k, { stages, at });
     this.roots = new FifoMap();
-    for (const [k, r] of s.roots) this.roots.set(k, r);
+    if (Array.isArray(s.roots)) {
+      for (const [k, r] of s.roots) this.roots.set(k, r);
+    } else {
+      const c = s.roots;
+      for (let i = 0; i < c.keys.length; i++) {
+        const [modelName, modelVersion] = c.models[c.model[i]];
+        this.roots.set(c.keys[i], { id: c.ids[i] ?? derivedId(c.keys[i]), modelName, modelVersion, at: c.at[i] });
+      }
+    }
     this.expired = s.expired;
   }
 }
