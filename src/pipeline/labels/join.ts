@@ -67,8 +67,8 @@ export interface LabelJoinState {
   joined: string[];
 }
 
-/** A change to the pending-prediction table: the entry to upsert, or null to delete. */
-export type PendingChanges = Map<string, PendingPrediction | null>;
+/** Changes to the pending-prediction table by sequence number: the entry to write, or null to delete. */
+export type PendingChanges = Map<number, PendingPrediction | null>;
 
 export class LabelJoin {
   private readonly pending = new FifoMap<string, PendingPrediction>();
@@ -104,7 +104,7 @@ export class LabelJoin {
     this.removePending(p.id);
     const entry: PendingPrediction = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, predictedClass: p.predictedClass, atMs: at, seq: this.nextSeq++ };
     this.pending.set(p.id, entry);
-    this.changes.set(p.id, entry);
+    this.changes.set(entry.seq, entry);
     while (this.pending.size > this.opts.maxPendingPredictions) this.removePending(this.pending.oldest()![0]);
   }
 
@@ -174,7 +174,12 @@ export class LabelJoin {
   }
 
   private removePending(id: string): void {
-    if (this.pending.delete(id)) this.changes.set(id, null);
+    const e = this.pending.get(id);
+    if (e === undefined) return;
+    this.pending.delete(id);
+    // Written since the last takeChanges(), so never in the table: forget it instead of deleting it.
+    if (this.changes.get(e.seq)) this.changes.delete(e.seq);
+    else this.changes.set(e.seq, null);
   }
 
   private emit(id: string, modelName: string, modelVersion: string, predictedClass: string, actualClass: string): void {
