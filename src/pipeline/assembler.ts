@@ -42,6 +42,12 @@ interface AssemblerState {
 /** The prediction id the decoder derives when a span has no ml.prediction.id: trace id + span id. */
 const derivedId = (key: string) => key.replace('/', '');
 
+/** derivedId(key) === id, without building the string (checked for every root at each checkpoint). */
+function isDerivedId(id: string, key: string): boolean {
+  const slash = key.indexOf('/');
+  return id.length === key.length - 1 && key.startsWith(id.slice(0, slash)) && id.endsWith(key.slice(slash + 1));
+}
+
 export class Assembler {
   /** children waiting for their prediction: key traceId/parentSpanId */
   private waiting = new FifoMap<string, { stages: StageRecord[]; at: number }>();
@@ -125,20 +131,23 @@ export class Assembler {
 
   private rootColumns(): RootColumns {
     const cols: RootColumns = { keys: [], ids: [], models: [], model: [], at: new Float64Array(this.roots.size) };
-    const modelIndex = new Map<string, number>();
+    const index = new Map<string, Map<string, number>>();
     let i = 0;
-    for (const [key, r] of this.roots) {
-      const mk = r.modelName + '\u0000' + r.modelVersion;
-      let m = modelIndex.get(mk);
-      if (m === undefined) {
-        m = cols.models.push([r.modelName, r.modelVersion]) - 1;
-        modelIndex.set(mk, m);
+    let m = -1;
+    this.roots.forEach((r, key) => {
+      // Neighbours mostly share a model: look the index up only when it changes.
+      if (m < 0 || cols.models[m][0] !== r.modelName || cols.models[m][1] !== r.modelVersion) {
+        let versions = index.get(r.modelName);
+        if (!versions) index.set(r.modelName, (versions = new Map()));
+        const found = versions.get(r.modelVersion);
+        m = found ?? cols.models.push([r.modelName, r.modelVersion]) - 1;
+        if (found === undefined) versions.set(r.modelVersion, m);
       }
       cols.keys.push(key);
-      cols.ids.push(r.id === derivedId(key) ? null : r.id);
+      cols.ids.push(isDerivedId(r.id, key) ? null : r.id);
       cols.model.push(m);
       cols.at[i++] = r.at;
-    }
+    });
     return cols;
   }
 

@@ -70,6 +70,16 @@ export class FifoMap<K, V> {
     }
   }
 
+  /** Entries oldest first, without an iterator object per entry (for large snapshots). */
+  forEach(fn: (value: V, key: K) => void): void {
+    this.skipStale();
+    for (let i = this.head; i < this.keysInOrder.length; i++) {
+      const key = this.keysInOrder[i];
+      const e = this.map.get(key);
+      if (e && e.seq === this.seqsInOrder[i]) fn(e.value, key);
+    }
+  }
+
   [Symbol.iterator](): IterableIterator<[K, V]> {
     return this.entries();
   }
