@@ -128,17 +128,6 @@ export class QueueConsumer {
     this.opts.logger.debug({ consumer: this.opts.name, ms: Math.round(this.checkpointMs) }, 'checkpoint');
   }
 
-  /**
-   * Every checkpoint_interval, stretched up to 5 times that when the last checkpoint was slow (50 times
-   * its duration): a checkpoint blocks the event loop, and the part of its cost that does not grow with
-   * the interval (serializing state) is then paid less often. Bounded, because the other part (table
-   * writes of what changed) grows with the interval, and so would the stall and the replay after a crash.
-   */
-  private checkpointDue(): boolean {
-    const interval = this.opts.checkpointIntervalMs;
-    return Date.now() - this.lastCheckpoint >= Math.max(interval, Math.min(50 * this.checkpointMs, 5 * interval));
-  }
-
   private async run(): Promise<void> {
     let backoff = this.opts.retry?.minMs ?? 100;
     while (this.running) {
@@ -153,7 +142,7 @@ export class QueueConsumer {
         }
       }
       if (rows.length === 0) {
-        if (this.checkpointDue()) this.checkpoint();
+        if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
           setTimeout(resolve, 200).unref();
@@ -195,7 +184,7 @@ export class QueueConsumer {
       this.position = rows[rows.length - 1].id;
       this.opts.onAdvanced?.();
       this.dirty = true;
-      if (this.checkpointDue()) this.checkpoint();
+      if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
       // Let receivers' I/O in between batches on the one event loop.
       await new Promise((r) => setImmediate(r));
     }
