@@ -1,10 +1,10 @@
 // The SQLite prediction log's writes, on a thread of their own. A batch of 512 upserts takes ~10 ms of
 // SQLite work and mapping the records to rows another ~1.4 ms; on the event loop that held back every
-// acknowledgement behind it, and it was a third of the agent's CPU at saturation. The thread has its own connection to the file (WAL: the main thread's
-// connection still reads for analysis and deletes for retention; busy_timeout covers the overlap).
-// A write resolves once its transaction committed, so the queue position moves only after that, as before.
+// acknowledgement behind it, and it was a third of the agent's CPU at saturation. The thread has its own
+// connection to the file (WAL: the main thread's connection still reads for analysis and deletes for
+// retention; busy_timeout covers the overlap). A write resolves once its transaction committed, so the
+// queue position moves only after that, as before.
 import { Worker } from 'node:worker_threads';
-
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { Refusal } from './row.js';
 

@@ -1,6 +1,6 @@
-// The SQLite driver: better-sqlite3, WAL, one transaction per batch, written on a thread of its own. NaN cannot be stored in a REAL
-// column (SQLite turns it into NULL), so a NaN number is stored as the text 'NaN' (SQLite columns are
-// dynamically typed) and read back as NaN; ±Infinity are stored as REAL.
+// The SQLite driver: better-sqlite3, WAL, one transaction per batch, written on a thread of its own.
+// NaN cannot be stored in a REAL column (SQLite turns it into NULL), so a NaN number is stored as the
+// text 'NaN' (SQLite columns are dynamically typed) and read back as NaN; ±Infinity are stored as REAL.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
