@@ -4,7 +4,7 @@
 // Pure and in memory (consume() does no I/O). What must outlive a restart is handed over two ways:
 // toJSON() for the small parts (early labels, recently joined ids) that go into the processor snapshot,
 // and `takeChanges()` for the pending predictions, which are many and live in a table of the processor's
-// own (see pending-table.ts), written only in the checkpoint transaction.
+// own (see pending-table.ts), written only in the checkpoint transaction, a chunk at a time.
 //
 // Time is the queue's receive time (`at`), never the wall clock, so a replay after a crash expires and
 // evicts exactly what the uninterrupted run did. Ages are kept in insertion order (FifoMap order), which is
@@ -85,6 +85,10 @@ export class LabelJoin {
   }
   get pendingLabels(): number {
     return this.early.size;
+  }
+  /** The oldest pending prediction's seq, or the next seq when none waits: everything below it is gone. */
+  get lowSeq(): number {
+    return this.pending.oldest()?.[1].seq ?? this.nextSeq;
   }
 
   /** A classification prediction: labelled at once, joined to an early label, or left waiting. */

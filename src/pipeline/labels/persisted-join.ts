@@ -56,7 +56,7 @@ export class PersistedLabelJoin {
     for (const o of this.orphans) this.table.clear(o);
     const taken = this.join.takeChanges();
     this.unconfirmed = this.unconfirmed ? new Map([...this.unconfirmed, ...taken]) : taken;
-    this.table.apply(this.unconfirmed);
+    this.table.apply(this.unconfirmed, this.join.lowSeq);
   }
 
   persisted(): void {

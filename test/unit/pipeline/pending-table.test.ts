@@ -1,29 +1,50 @@
-// The table of predictions awaiting a label: keyed by the join's sequence number; a table written by an
-// earlier version (keyed by prediction id) is rebuilt with every row kept.
+// The predictions awaiting a label are kept as a FifoJournal; the one-row-per-prediction tables of earlier
+// versions (keyed by owner and id, then by owner and seq) are taken over with every row, and dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../../../src/storage/database.js';
 import { PendingPredictionTable } from '../../../src/pipeline/labels/pending-table.js';
 import type { PendingChanges, PendingPrediction } from '../../../src/pipeline/labels/join.js';
 
+const count = (db: ReturnType<typeof openDatabase>, sql: string) => (db.prepare(sql).get() as { n: number }).n;
 const entry = (id: string, seq: number): PendingPrediction => ({ id, modelName: 'm', modelVersion: '1', predictedClass: 'a', atMs: 1000 + seq, seq });
 
-test('a table keyed by prediction id (before) is rebuilt keyed by sequence, every row kept', () => {
+const layouts = {
+  'owner and id': 'PRIMARY KEY (owner, id)',
+  'owner and seq': 'PRIMARY KEY (owner, seq)',
+};
+
+for (const [name, key] of Object.entries(layouts)) {
+  test(`a row table keyed by ${name} (before) is taken over, every row kept, and dropped`, () => {
+    const db = openDatabase(':memory:', { sync: 'normal' });
+    db.exec(`CREATE TABLE label_join_pending (owner TEXT NOT NULL, id TEXT NOT NULL, model_name TEXT NOT NULL, model_version TEXT NOT NULL,
+      predicted_class TEXT NOT NULL, at_ms REAL NOT NULL, seq INTEGER NOT NULL, ${key}) WITHOUT ROWID`);
+    const old = db.prepare('INSERT INTO label_join_pending VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const [owner, id, seq] of [['window', 'zz', 1], ['window', 'aa', 2], ['other', 'bb', 7]] as const) old.run(owner, id, 'm', '1', 'a', 1000 + seq, seq);
+    const t = new PendingPredictionTable(db, 'window');
+    assert.deepEqual(t.load(), [entry('zz', 1), entry('aa', 2)]);
+    assert.deepEqual(t.load('other'), [entry('bb', 7)]);
+    assert.equal(count(db, "SELECT count(*) AS n FROM sqlite_master WHERE name = 'label_join_pending'"), 0);
+    // A later change: seq 1 removed (a label came), 3 added, the oldest held is now 2.
+    const changes: PendingChanges = new Map([[1, null], [3, entry('cc', 3)]]);
+    t.apply(changes, 2);
+    assert.deepEqual(t.load(), [entry('aa', 2), entry('cc', 3)]);
+    t.release();
+    db.close();
+  });
+}
+
+test('a label for a prediction in the middle leaves a tombstone; both go once the oldest held passes them', () => {
   const db = openDatabase(':memory:', { sync: 'normal' });
-  db.exec(`CREATE TABLE label_join_pending (owner TEXT NOT NULL, id TEXT NOT NULL, model_name TEXT NOT NULL, model_version TEXT NOT NULL,
-    predicted_class TEXT NOT NULL, at_ms REAL NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (owner, id)) WITHOUT ROWID`);
-  const old = db.prepare('INSERT INTO label_join_pending VALUES (?, ?, ?, ?, ?, ?, ?)');
-  for (const [owner, id, seq] of [['window', 'zz', 1], ['window', 'aa', 2], ['other', 'bb', 1]] as const) old.run(owner, id, 'm', '1', 'a', 1000 + seq, seq);
   const t = new PendingPredictionTable(db, 'window');
-  assert.deepEqual(t.load(), [entry('zz', 1), entry('aa', 2)]);
-  assert.deepEqual(t.load('other'), [entry('bb', 1)]);
-  const pk = db.prepare("SELECT name FROM pragma_table_info('label_join_pending') WHERE pk > 0 ORDER BY pk").all();
-  assert.deepEqual(pk, [{ name: 'owner' }, { name: 'seq' }]);
-  // Writes and deletes by sequence number; writing the same change twice (a rolled-back checkpoint) is harmless.
-  const changes: PendingChanges = new Map([[1, null], [3, entry('cc', 3)]]);
-  t.apply(changes);
-  t.apply(changes);
-  assert.deepEqual(t.load(), [entry('aa', 2), entry('cc', 3)]);
+  t.apply(new Map([[0, entry('a', 0)], [1, entry('b', 1)], [2, entry('c', 2)]]), 0);
+  t.apply(new Map([[1, null]]), 0);
+  assert.deepEqual(t.load(), [entry('a', 0), entry('c', 2)]);
+  assert.equal(count(db, 'SELECT count(*) AS n FROM label_join_pending_removed'), 1);
+  t.apply(new Map([[0, null], [2, null], [3, entry('d', 3)]]), 3);
+  assert.deepEqual(t.load(), [entry('d', 3)]);
+  assert.equal(count(db, 'SELECT count(*) AS n FROM label_join_pending_removed'), 0);
+  assert.equal(count(db, 'SELECT count(*) AS n FROM label_join_pending_chunks'), 1, 'the first chunk is gone');
   t.release();
   db.close();
 });

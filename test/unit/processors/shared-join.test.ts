@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { AdminRoutes } from '../../../src/admin/routes.js';
 import type { Processor, ProcessorContext } from '../../../src/pipeline/component.js';
 import { LabelJoins } from '../../../src/pipeline/labels/shared-join.js';
+import { allPendingPredictions } from '../../../src/pipeline/labels/pending-table.js';
 import { conceptDriftConfig } from '../../../src/processors/concept_drift/config.js';
 import { ConceptDriftProcessor } from '../../../src/processors/concept_drift/processor.js';
 import { windowConfig } from '../../../src/processors/window/config.js';
@@ -89,7 +90,7 @@ function openChain(path: string, shared = true): Chain {
   };
 }
 
-const pendingRows = (db: Db) => db.prepare('SELECT owner, id, model_name, predicted_class, at_ms, seq FROM label_join_pending ORDER BY owner, seq').all() as { owner: string }[];
+const pendingRows = (db: Db) => allPendingPredictions(db);
 const outcome = (c: Chain) => ({ window: values(c.metrics[0]), concept: values(c.metrics[1]), check: c.concept.runCheck() });
 
 test('one shared join: both processors compute what they compute alone, from one table of pending predictions', () => {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { windowConfig } from '../../../src/processors/window/config.js';
 import { WindowProcessor } from '../../../src/processors/window/processor.js';
+import { allPendingPredictions } from '../../../src/pipeline/labels/pending-table.js';
 import { rng } from '../stats/seeded.js';
 import { close, referenceScores } from './reference.js';
 import { feedback, openProcessor, prediction, tempDbPath, values, type Batch } from './harness.js';
@@ -217,7 +218,7 @@ test('a crash between checkpoints, then replay from the checkpoint, ends in the 
   b.checkpoint();
   assert.deepEqual(values(b.metrics), values(a.metrics));
   for (const model of ['iris', 'fraud']) assert.deepEqual(b.processor.historyOf(model), a.processor.historyOf(model));
-  const pending = (db: typeof a.db) => db.prepare('SELECT id, model_name, predicted_class, at_ms, seq FROM label_join_pending ORDER BY seq').all();
+  const pending = (db: typeof a.db) => allPendingPredictions(db);
   assert.ok(pending(a.db).length > 0);
   assert.deepEqual(pending(b.db), pending(a.db));
   assert.deepEqual(b.processor.snapshot(), a.processor.snapshot());
@@ -241,7 +242,7 @@ test('a checkpoint that fails after persist() (a full disk) loses no table write
   // Restart from that checkpoint: the tables must hold what the state expects.
   b.db.close();
   b = openProcessor(path, 'window', (ctx) => new WindowProcessor(cfg, ctx));
-  const pending = (db: typeof a.db) => db.prepare('SELECT id, model_name, predicted_class, at_ms, seq FROM label_join_pending ORDER BY seq').all();
+  const pending = (db: typeof a.db) => allPendingPredictions(db);
   assert.deepEqual(pending(b.db), pending(a.db));
   assert.deepEqual(values(b.metrics), values(a.metrics));
   for (const model of ['iris', 'fraud']) assert.deepEqual(b.processor.historyOf(model), a.processor.historyOf(model));
