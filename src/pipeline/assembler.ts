@@ -13,19 +13,21 @@ export interface AssemblerOptions {
   maxEntries: number;
 }
 
-interface RootInfo {
+/** A prediction already handed on, for children that come after it. */
+export interface RootInfo {
   id: string;
   modelName: string;
   modelVersion: string;
   at: number;
+  /** Arrival order: the roots' durable copy is a FifoJournal (see roots-journal.ts). */
+  seq: number;
 }
 
-/**
- * The roots in columns, oldest first: checkpointed every few seconds while up to 50k of them are held, so
- * kept compact (a prediction id equal to traceId + spanId, the usual case, is stored as null; model names
- * and versions as indexes into `models`). Checkpoints written before hold `[key, RootInfo][]`.
- */
-interface RootColumns {
+/** A root as the journal keeps it: its key (traceId/spanId) with the rest. */
+export type RootEntry = Omit<RootInfo, 'seq'> & { key: string };
+
+/** Roots as checkpoints before the journal held them: in the state, whole, at every checkpoint. */
+interface LegacyRootColumns {
   keys: string[];
   ids: (string | null)[];
   models: [string, string][];
@@ -33,20 +35,20 @@ interface RootColumns {
   at: Float64Array;
 }
 
-interface AssemblerState {
+export interface AssemblerState {
   waiting: [string, StageRecord[], number][];
-  roots: RootColumns | [string, RootInfo][];
   expired: number;
+  /** The next root's seq (absent in checkpoints written before the journal). */
+  nextRootSeq?: number;
+  /** Only in checkpoints written before the journal. */
+  roots?: LegacyRootColumns | [string, Omit<RootInfo, 'seq'>][];
 }
+
+/** Root changes since the last takeRootChanges(): the entry added, or null for one removed from the middle. */
+export type RootChanges = Map<number, RootEntry | null>;
 
 /** The prediction id the decoder derives when a span has no ml.prediction.id: trace id + span id. */
-const derivedId = (key: string) => key.replace('/', '');
-
-/** derivedId(key) === id, without building the string (checked for every root at each checkpoint). */
-function isDerivedId(id: string, key: string): boolean {
-  const slash = key.indexOf('/');
-  return id.length === key.length - 1 && key.startsWith(id.slice(0, slash)) && id.endsWith(key.slice(slash + 1));
-}
+export const derivedId = (key: string) => key.replace('/', '');
 
 export class Assembler {
   /** children waiting for their prediction: key traceId/parentSpanId */
@@ -55,6 +57,9 @@ export class Assembler {
   private roots = new FifoMap<string, RootInfo>();
   /** children whose prediction never came (dropped after the TTL) */
   expired = 0;
+  private nextRootSeq = 0;
+  /** Write-behind for the roots' journal. Roots that leave from the old end need no entry (the low mark). */
+  private rootChanges: RootChanges = new Map();
 
   constructor(private readonly opts: AssemblerOptions) {}
 
@@ -78,8 +83,17 @@ export class Assembler {
       for (const c of children.stages) stages[c.stage] = (stages[c.stage] ?? 0) + c.seconds;
       result = { ...p, stages };
     }
-    this.roots.set(key, { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, at });
-    if (this.roots.size > this.opts.maxEntries) this.roots.delete(this.roots.oldest()![0]);
+    // The same prediction again (a retried send) moves to the young end, so the journal's order holds.
+    const again = this.roots.get(key);
+    if (again) {
+      this.roots.delete(key);
+      if (this.rootChanges.get(again.seq)) this.rootChanges.delete(again.seq);
+      else this.rootChanges.set(again.seq, null);
+    }
+    const root: RootInfo = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, at, seq: this.nextRootSeq++ };
+    this.roots.set(key, root);
+    this.rootChanges.set(root.seq, { key, id: root.id, modelName: root.modelName, modelVersion: root.modelVersion, at });
+    if (this.roots.size > this.opts.maxEntries) this.dropOldestRoot();
     return result;
   }
 
@@ -111,61 +125,77 @@ export class Assembler {
       this.expired += w.stages.length;
       this.waiting.delete(k);
     }
-    for (const [k, r] of this.roots) {
-      if (r.at >= limit) break;
-      this.roots.delete(k);
-    }
+    for (let o = this.roots.oldest(); o && o[1].at < limit; o = this.roots.oldest()) this.dropOldestRoot();
+  }
+
+  private dropOldestRoot(): void {
+    const [key, root] = this.roots.oldest()!;
+    this.roots.delete(key);
+    this.rootChanges.delete(root.seq);
   }
 
   get waitingCount(): number {
     return this.waiting.size;
   }
 
+  /** The state besides the roots, which live in a journal (takeRootChanges, loadRoots). */
   snapshot(): AssemblerState {
     return {
       waiting: [...this.waiting].map(([k, w]) => [k, w.stages, w.at]),
-      roots: this.rootColumns(),
       expired: this.expired,
+      nextRootSeq: this.nextRootSeq,
     };
   }
 
-  private rootColumns(): RootColumns {
-    const cols: RootColumns = { keys: [], ids: [], models: [], model: [], at: new Float64Array(this.roots.size) };
-    const index = new Map<string, Map<string, number>>();
-    let i = 0;
-    let m = -1;
-    this.roots.forEach((r, key) => {
-      // Neighbours mostly share a model: look the index up only when it changes.
-      if (m < 0 || cols.models[m][0] !== r.modelName || cols.models[m][1] !== r.modelVersion) {
-        let versions = index.get(r.modelName);
-        if (!versions) index.set(r.modelName, (versions = new Map()));
-        const found = versions.get(r.modelVersion);
-        m = found ?? cols.models.push([r.modelName, r.modelVersion]) - 1;
-        if (found === undefined) versions.set(r.modelVersion, m);
-      }
-      cols.keys.push(key);
-      cols.ids.push(isDerivedId(r.id, key) ? null : r.id);
-      cols.model.push(m);
-      cols.at[i++] = r.at;
-    });
-    return cols;
+  /** The root changes since the last call (for the checkpoint); the overlay starts afresh. */
+  takeRootChanges(): RootChanges {
+    const c = this.rootChanges;
+    this.rootChanges = new Map();
+    return c;
   }
 
-  restore(state: unknown): void {
+  /** The oldest root's seq, or the next seq when none is held: no root below it is held. */
+  get lowRootSeq(): number {
+    return this.roots.oldest()?.[1].seq ?? this.nextRootSeq;
+  }
+
+  /** Every root, oldest first, as the journal keeps them (to write them all at once). */
+  rootEntries(): { seq: number; value: RootEntry }[] {
+    const out: { seq: number; value: RootEntry }[] = [];
+    this.roots.forEach((r, key) => out.push({ seq: r.seq, value: { key, id: r.id, modelName: r.modelName, modelVersion: r.modelVersion, at: r.at } }));
+    return out;
+  }
+
+  /**
+   * Restores a checkpoint. Its roots come from the journal (`roots`), or, in a checkpoint written before
+   * the journal, from the state itself: then `hadRoots` is true and they must all be written once.
+   */
+  restore(state: unknown, roots: Iterable<{ seq: number; value: RootEntry }> = []): { hadRoots: boolean } {
     const s = state as AssemblerState | undefined;
-    if (!s) return;
+    if (!s) return { hadRoots: false };
     this.waiting = new FifoMap();
     for (const [k, stages, at] of s.waiting) this.waiting.set(k, { stages, at });
     this.roots = new FifoMap();
-    if (Array.isArray(s.roots)) {
-      for (const [k, r] of s.roots) this.roots.set(k, r);
-    } else {
-      const c = s.roots;
-      for (let i = 0; i < c.keys.length; i++) {
-        const [modelName, modelVersion] = c.models[c.model[i]];
-        this.roots.set(c.keys[i], { id: c.ids[i] ?? derivedId(c.keys[i]), modelName, modelVersion, at: c.at[i] });
-      }
-    }
+    this.rootChanges = new Map();
     this.expired = s.expired;
+    if (s.roots) {
+      this.nextRootSeq = 0;
+      for (const [key, r] of legacyRoots(s.roots)) this.roots.set(key, { ...r, seq: this.nextRootSeq++ });
+      return { hadRoots: true };
+    }
+    this.nextRootSeq = s.nextRootSeq ?? 0;
+    for (const { seq, value: { key, ...r } } of roots) this.roots.set(key, { ...r, seq });
+    return { hadRoots: false };
+  }
+}
+
+function* legacyRoots(roots: NonNullable<AssemblerState['roots']>): Iterable<[string, Omit<RootInfo, 'seq'>]> {
+  if (Array.isArray(roots)) {
+    yield* roots;
+    return;
+  }
+  for (let i = 0; i < roots.keys.length; i++) {
+    const [modelName, modelVersion] = roots.models[roots.model[i]];
+    yield [roots.keys[i], { id: roots.ids[i] ?? derivedId(roots.keys[i]), modelName, modelVersion, at: roots.at[i] }];
   }
 }

@@ -7,6 +7,7 @@ import type { Queue } from '../storage/queue.js';
 import type { Logger } from '../telemetry/logger.js';
 import { Assembler, type AssemblerOptions } from './assembler.js';
 import type { ConsumerRecord } from './records.js';
+import { RootsJournal } from './roots-journal.js';
 
 export interface ConsumerOptions {
   name: string;
@@ -63,8 +64,11 @@ export class QueueConsumer {
   /** Set while deliveries fail; cleared on the next success. */
   lastError?: string;
 
+  private readonly roots: RootsJournal;
+
   constructor(private readonly opts: ConsumerOptions) {
     this.assembler = new Assembler(opts.assembler);
+    this.roots = new RootsJournal(opts.checkpoints.db, opts.name);
   }
 
   get name(): string {
@@ -80,7 +84,7 @@ export class QueueConsumer {
     }
     this.position = cp.position;
     const saved = cp.state as Saved | undefined;
-    this.assembler.restore(saved?.assembler);
+    this.roots.restore(this.assembler, saved?.assembler);
     this.opts.restore?.(saved?.state);
   }
 
@@ -109,7 +113,10 @@ export class QueueConsumer {
     const t0 = performance.now();
     const saved: Saved = { assembler: this.assembler.snapshot(), state: this.opts.snapshot?.() };
     try {
-      this.opts.checkpoints.save(this.opts.name, this.position, saved, this.opts.persist);
+      this.opts.checkpoints.save(this.opts.name, this.position, saved, () => {
+        this.roots.persist(this.assembler);
+        this.opts.persist?.();
+      });
     } catch (err) {
       // A full disk must not kill the agent: the transaction rolled back, the last checkpoint stands
       // (a restart replays from it), and this one is tried again at the next interval.
@@ -118,6 +125,7 @@ export class QueueConsumer {
       this.checkpointFailing = true;
       return;
     }
+    this.roots.persisted();
     this.opts.persisted?.();
     if (this.checkpointFailing) this.opts.logger.info({ consumer: this.opts.name }, 'checkpoints saved again');
     this.checkpointFailing = false;

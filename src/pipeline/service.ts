@@ -18,6 +18,7 @@ import { MetricStore } from '../telemetry/metric-store.js';
 import { ModelMetricsProducer } from '../telemetry/producer.js';
 import { type Clock, type Component, type ComponentContext, type Exporter, type ExporterFactory, type Processor, type ProcessorFactory, type ReceiverFactory, systemClock } from './component.js';
 import { QueueConsumer, type ConsumerOptions } from './consumer.js';
+import { RootsJournal } from './roots-journal.js';
 import { LabelJoins } from './labels/shared-join.js';
 import { QueueIntake } from './intake.js';
 import { bearerCheck, readToken } from '../security/auth.js';
@@ -207,6 +208,7 @@ export class Service {
       if (!consumerNames.has(old)) {
         logger.warn({ consumer: old }, 'forgetting the queue position of a consumer that is no longer configured');
         checkpoints.forget(old);
+        RootsJournal.forget(checkpoints.db, old);
       }
     }
 

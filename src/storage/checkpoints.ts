@@ -14,7 +14,8 @@ export class Checkpoints {
   private readonly all;
   private readonly remove;
 
-  constructor(private readonly db: Db) {
+  /** `db` is also where consumers keep tables beside their state (written in save()'s transaction). */
+  constructor(readonly db: Db) {
     db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
       consumer TEXT PRIMARY KEY,
       position INTEGER NOT NULL,

@@ -1,23 +1,50 @@
 // The assembler's checkpointed state: predictions already handed on (roots) must survive a restart, so a
-// child that arrives after it still finds its prediction, with the right id and model.
+// child that arrives after it still finds its prediction, with the right id and model. The roots live in
+// a journal written a chunk at a time (roots-journal.ts); checkpoints from before it held them whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize, deserialize } from 'node:v8';
 import { Assembler } from '../../../src/pipeline/assembler.js';
+import { RootsJournal } from '../../../src/pipeline/roots-journal.js';
 import type { PredictionRecord, StageRecord } from '../../../src/pipeline/records.js';
+import { openDatabase, type Db } from '../../../src/storage/database.js';
+import { rng } from '../stats/seeded.js';
 
 const prediction = (traceId: string, spanId: string, model: string, id = traceId + spanId): PredictionRecord => ({
   kind: 'prediction', id, traceId, spanId, startMs: 0, endMs: 1, modelName: model, modelVersion: '1', predictedClass: 'a', features: {},
 });
 const child = (traceId: string, parentSpanId: string): StageRecord => ({ kind: 'stage', traceId, parentSpanId, spanId: 'c', stage: 'postprocess', seconds: 0.25, endMs: 2 });
+const opts = { ttlMs: 30_000, maxEntries: 1000 };
+
+/** A checkpoint as the consumer takes it: the state through v8 serialization, the roots in the journal. */
+function checkpoint(db: Db, journal: RootsJournal, a: Assembler, fail = false): unknown {
+  const state = serialize(a.snapshot());
+  try {
+    db.transaction(() => {
+      journal.persist(a);
+      if (fail) throw new Error('disk is full');
+    })();
+  } catch {
+    return undefined;
+  }
+  journal.persisted();
+  return deserialize(state);
+}
+
+function restart(db: Db, state: unknown): { a: Assembler; journal: RootsJournal } {
+  const a = new Assembler(opts);
+  const journal = new RootsJournal(db, 'consumer');
+  journal.restore(a, state);
+  return { a, journal };
+}
 
 test('roots survive a checkpoint: a late child after restart becomes a late stage of its prediction', () => {
-  const a = new Assembler({ ttlMs: 30_000, maxEntries: 1000 });
-  const preds = [prediction('t1', 's1', 'fraud'), prediction('t2', 's2', 'churn', 'explicit-id'), prediction('t3', 's3', 'fraud')];
-  a.process(preds, 1000);
-  const b = new Assembler({ ttlMs: 30_000, maxEntries: 1000 });
-  b.restore(deserialize(serialize(a.snapshot())));
-  assert.deepEqual(b.snapshot(), a.snapshot());
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const a = new Assembler(opts);
+  const state = checkpoint(db, new RootsJournal(db, 'consumer'), a);
+  a.process([prediction('t1', 's1', 'fraud'), prediction('t2', 's2', 'churn', 'explicit-id'), prediction('t3', 's3', 'fraud')], 1000);
+  const { a: b } = restart(db, checkpoint(db, restart(db, state).journal, a));
+  assert.deepEqual(b.rootEntries(), a.rootEntries());
   const out = b.process([child('t2', 's2'), child('t1', 's1')], 2000);
   assert.deepEqual(out, [
     { kind: 'late_stage', predictionId: 'explicit-id', modelName: 'churn', modelVersion: '1', stage: 'postprocess', seconds: 0.25 },
@@ -25,10 +52,46 @@ test('roots survive a checkpoint: a late child after restart becomes a late stag
   ]);
 });
 
-test('a checkpoint written before roots were stored in columns is restored too', () => {
-  const legacy = { waiting: [], roots: [['t9/s9', { id: 'p9', modelName: 'm', modelVersion: '2', at: 5 }]], expired: 3 };
-  const a = new Assembler({ ttlMs: 30_000, maxEntries: 1000 });
-  a.restore(legacy);
-  assert.deepEqual(a.process([child('t9', 's9')], 6), [{ kind: 'late_stage', predictionId: 'p9', modelName: 'm', modelVersion: '2', stage: 'postprocess', seconds: 0.25 }]);
-  assert.equal(a.expired, 3);
+const legacyStates = {
+  'pairs': { waiting: [], roots: [['t9/s9', { id: 'p9', modelName: 'm', modelVersion: '2', at: 5 }]], expired: 3 },
+  'columns': { waiting: [], roots: { keys: ['t9/s9'], ids: ['p9'], models: [['m', '2']], model: [0], at: Float64Array.of(5) }, expired: 3 },
+};
+for (const [name, legacy] of Object.entries(legacyStates)) {
+  test(`a checkpoint from before the journal (roots in the state as ${name}) is restored, and its roots written at the next checkpoint`, () => {
+    const db = openDatabase(':memory:', { sync: 'normal' });
+    const first = restart(db, legacy);
+    const state = checkpoint(db, first.journal, first.a);
+    assert.equal((state as { roots?: unknown }).roots, undefined);
+    const { a } = restart(db, state);
+    assert.deepEqual(a.process([child('t9', 's9')], 6), [{ kind: 'late_stage', predictionId: 'p9', modelName: 'm', modelVersion: '2', stage: 'postprocess', seconds: 0.25 }]);
+    assert.equal(a.expired, 3);
+  });
+}
+
+test('after random traffic and checkpoints (some rolled back), a restart holds exactly the roots of the last one that committed', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const random = rng(9);
+  let { a, journal } = restart(db, undefined);
+  let committed = { state: checkpoint(db, journal, a), roots: a.rootEntries() };
+  let at = 0;
+  for (let round = 0; round < 300; round++) {
+    const batch: (PredictionRecord | StageRecord)[] = [];
+    for (let i = Math.floor(random() * 30); i > 0; i--) {
+      // A small key space: predictions sent again (moved to the young end) happen often.
+      const k = Math.floor(random() * 400);
+      batch.push(random() < 0.8 ? prediction(`t${k}`, `s${k}`, k % 3 ? 'fraud' : 'churn', k % 5 ? undefined : `id${k}`) : child(`t${k}`, `s${k}`));
+    }
+    at += Math.floor(random() * 3000);
+    a.process(batch, at);
+    if (random() < 0.3) {
+      const fail = random() < 0.2;
+      const state = checkpoint(db, journal, a, fail);
+      if (!fail) committed = { state, roots: a.rootEntries() };
+    }
+    if (random() < 0.05) {
+      ({ a, journal } = restart(db, committed.state));
+      assert.deepEqual(a.rootEntries(), committed.roots, `round ${round}`);
+    }
+  }
+  assert.ok(committed.roots.length > 100);
 });
