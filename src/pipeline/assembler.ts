@@ -110,9 +110,7 @@ export class Assembler {
     else {
       this.waiting.set(key, { stages: [s], at });
       if (this.waiting.size > this.opts.maxEntries) {
-        const [oldest, w] = this.waiting.oldest()!;
-        this.expired += w.stages.length;
-        this.waiting.delete(oldest);
+        this.expired += this.waiting.shift()![1].stages.length;
       }
     }
   }
@@ -129,8 +127,7 @@ export class Assembler {
   }
 
   private dropOldestRoot(): void {
-    const [key, root] = this.roots.oldest()!;
-    this.roots.delete(key);
+    const [, root] = this.roots.shift()!;
     this.rootChanges.delete(root.seq);
   }
 

@@ -125,8 +125,7 @@ export class LabelJoin {
     this.early.delete(f.predictionId);
     this.early.set(f.predictionId, { id: f.predictionId, actualClass: f.actualClass, modelName: f.modelName, atMs: at });
     while (this.early.size > this.opts.maxPendingLabels) {
-      const oldest = this.early.oldest()![1];
-      this.early.delete(oldest.id);
+      const [, oldest] = this.early.shift()!;
       this.events.unmatched(oldest.modelName ?? '', 'evicted');
     }
   }
@@ -190,7 +189,7 @@ export class LabelJoin {
     if (this.opts.rememberJoined > 0) {
       this.joined.delete(id);
       this.joined.set(id, true);
-      if (this.joined.size > this.opts.rememberJoined) this.joined.delete(this.joined.oldest()![0]);
+      if (this.joined.size > this.opts.rememberJoined) this.joined.shift();
     }
     this.events.labelled({ predictionId: id, modelName, modelVersion, predictedClass, actualClass });
   }
