@@ -5,6 +5,7 @@
 // Time here is the queue row's receive time, so a replay after restart assembles exactly the same way.
 import { FifoMap } from './fifo-map.js';
 import type { ConsumerRecord, LateStage, PredictionRecord, StageRecord, WireRecord } from './records.js';
+import { RootChunk, type RootChanges } from './roots-journal.js';
 
 export interface AssemblerOptions {
   /** How long a child waits for its prediction, and a prediction for late children (ms). */
@@ -15,7 +16,8 @@ export interface AssemblerOptions {
 
 /** A prediction already handed on, for children that come after it. */
 export interface RootInfo {
-  id: string;
+  /** null when it is the derived id, traceId + spanId (the usual case: no string kept per root). */
+  id: string | null;
   modelName: string;
   modelVersion: string;
   at: number;
@@ -41,11 +43,8 @@ export interface AssemblerState {
   /** The next root's seq (absent in checkpoints written before the journal). */
   nextRootSeq?: number;
   /** Only in checkpoints written before the journal. */
-  roots?: LegacyRootColumns | [string, Omit<RootInfo, 'seq'>][];
+  roots?: LegacyRootColumns | [string, { id: string; modelName: string; modelVersion: string; at: number }][];
 }
-
-/** Root changes since the last takeRootChanges(): the entry added, or null for one removed from the middle. */
-export type RootChanges = Map<number, RootEntry | null>;
 
 /** The prediction id the decoder derives when a span has no ml.prediction.id: trace id + span id. */
 export const derivedId = (key: string) => key.replace('/', '');
@@ -58,8 +57,9 @@ export class Assembler {
   /** children whose prediction never came (dropped after the TTL) */
   expired = 0;
   private nextRootSeq = 0;
-  /** Write-behind for the roots' journal. Roots that leave from the old end need no entry (the low mark). */
-  private rootChanges: RootChanges = new Map();
+  /** Roots added since the last takeRootChanges(), and those removed from the middle; roots that leave
+   *  from the old end need nothing (the journal's low mark). */
+  private rootChanges: RootChanges = { chunk: new RootChunk(), removed: [] };
 
   constructor(private readonly opts: AssemblerOptions) {}
 
@@ -87,12 +87,12 @@ export class Assembler {
     const again = this.roots.get(key);
     if (again) {
       this.roots.delete(key);
-      if (this.rootChanges.get(again.seq)) this.rootChanges.delete(again.seq);
-      else this.rootChanges.set(again.seq, null);
+      this.rootChanges.removed.push(again.seq);
     }
-    const root: RootInfo = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, at, seq: this.nextRootSeq++ };
+    const derived = p.id.length === p.traceId.length + p.spanId.length && p.id.startsWith(p.traceId) && p.id.endsWith(p.spanId);
+    const root: RootInfo = { id: derived ? null : p.id, modelName: p.modelName, modelVersion: p.modelVersion, at, seq: this.nextRootSeq++ };
     this.roots.set(key, root);
-    this.rootChanges.set(root.seq, { key, id: root.id, modelName: root.modelName, modelVersion: root.modelVersion, at });
+    this.rootChanges.chunk.add(root.seq, { key, id: root.id, modelName: root.modelName, modelVersion: root.modelVersion, at });
     if (this.roots.size > this.opts.maxEntries) this.dropOldestRoot();
     return result;
   }
@@ -101,7 +101,7 @@ export class Assembler {
     const key = s.traceId + '/' + s.parentSpanId;
     const root = this.roots.get(key);
     if (root) {
-      const late: LateStage = { kind: 'late_stage', predictionId: root.id, modelName: root.modelName, modelVersion: root.modelVersion, stage: s.stage, seconds: s.seconds };
+      const late: LateStage = { kind: 'late_stage', predictionId: root.id ?? derivedId(key), modelName: root.modelName, modelVersion: root.modelVersion, stage: s.stage, seconds: s.seconds };
       out.push(late);
       return;
     }
@@ -127,8 +127,7 @@ export class Assembler {
   }
 
   private dropOldestRoot(): void {
-    const [, root] = this.roots.shift()!;
-    this.rootChanges.delete(root.seq);
+    this.roots.shift();
   }
 
   get waitingCount(): number {
@@ -147,7 +146,7 @@ export class Assembler {
   /** The root changes since the last call (for the checkpoint); the overlay starts afresh. */
   takeRootChanges(): RootChanges {
     const c = this.rootChanges;
-    this.rootChanges = new Map();
+    this.rootChanges = { chunk: new RootChunk(), removed: [] };
     return c;
   }
 
@@ -173,11 +172,11 @@ export class Assembler {
     this.waiting = new FifoMap();
     for (const [k, stages, at] of s.waiting) this.waiting.set(k, { stages, at });
     this.roots = new FifoMap();
-    this.rootChanges = new Map();
+    this.rootChanges = { chunk: new RootChunk(), removed: [] };
     this.expired = s.expired;
     if (s.roots) {
       this.nextRootSeq = 0;
-      for (const [key, r] of legacyRoots(s.roots)) this.roots.set(key, { ...r, seq: this.nextRootSeq++ });
+      for (const [key, r] of legacyRoots(s.roots)) this.roots.set(key, { ...r, id: r.id === derivedId(key) ? null : r.id, seq: this.nextRootSeq++ });
       return { hadRoots: true };
     }
     this.nextRootSeq = s.nextRootSeq ?? 0;
@@ -186,7 +185,7 @@ export class Assembler {
   }
 }
 
-function* legacyRoots(roots: NonNullable<AssemblerState['roots']>): Iterable<[string, Omit<RootInfo, 'seq'>]> {
+function* legacyRoots(roots: NonNullable<AssemblerState['roots']>): Iterable<[string, { id: string; modelName: string; modelVersion: string; at: number }]> {
   if (Array.isArray(roots)) {
     yield* roots;
     return;

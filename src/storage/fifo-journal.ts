@@ -16,6 +16,12 @@ export interface JournalEntry<T> {
   value: T;
 }
 
+/** A chunk ready to store: the seqs (ascending) and the codec's encoding of their values. */
+export interface EncodedChunk {
+  seqs: Float64Array;
+  values: unknown;
+}
+
 /** How a chunk's values become a structured-clonable value (columns are smaller and faster than objects). */
 export interface JournalCodec<T> {
   encode(values: readonly T[]): unknown;
@@ -48,11 +54,15 @@ export class FifoJournal<T> {
    * that left (those below `low` need nothing); `low` is the oldest seq still held (or the next seq to come).
    */
   write(owner: string, added: readonly JournalEntry<T>[], removed: Iterable<number>, low: number): void {
-    if (added.length > 0) {
-      const sorted = isAscending(added) ? added : [...added].sort((a, b) => a.seq - b.seq);
-      const seqs = Float64Array.from(sorted, (e) => e.seq);
-      const data = serialize({ seqs, values: this.codec.encode(sorted.map((e) => e.value)) });
-      this.insertChunk.run(owner, seqs[0], seqs[seqs.length - 1], data);
+    const sorted = isAscending(added) ? added : [...added].sort((a, b) => a.seq - b.seq);
+    const chunk = { seqs: Float64Array.from(sorted, (e) => e.seq), values: this.codec.encode(sorted.map((e) => e.value)) };
+    this.writeChunks(owner, [chunk], removed, low);
+  }
+
+  /** write() for callers that build their chunks as entries come (see roots-journal.ts). */
+  writeChunks(owner: string, chunks: readonly EncodedChunk[], removed: Iterable<number>, low: number): void {
+    for (const c of chunks) {
+      if (c.seqs.length > 0) this.insertChunk.run(owner, c.seqs[0], c.seqs[c.seqs.length - 1], serialize(c));
     }
     for (const seq of removed) if (seq >= low) this.insertTombstone.run(owner, seq);
     this.setLow.run(owner, low);
@@ -67,7 +77,7 @@ export class FifoJournal<T> {
     const removed = new Set((this.db.prepare(`SELECT seq FROM ${this.name}_removed WHERE owner = ?`).all(owner) as { seq: number }[]).map((r) => r.seq));
     const out: JournalEntry<T>[] = [];
     for (const row of this.db.prepare(`SELECT data FROM ${this.name}_chunks WHERE owner = ? ORDER BY first_seq`).iterate(owner) as Iterable<{ data: Buffer }>) {
-      const chunk = deserialize(row.data) as { seqs: Float64Array; values: unknown };
+      const chunk = deserialize(row.data) as EncodedChunk;
       const values = this.codec.decode(chunk.values);
       for (let i = 0; i < chunk.seqs.length; i++) {
         const seq = chunk.seqs[i];
