@@ -3,14 +3,16 @@
 // other being configured.
 // Pure and in memory (consume() does no I/O). What must outlive a restart is handed over two ways:
 // toJSON() for the small parts (early labels, recently joined ids) that go into the processor snapshot,
-// and `takeChanges()` for the pending predictions, which are many and live in a table of the processor's
-// own (see pending-table.ts), written only in the checkpoint transaction, a chunk at a time.
+// and, for the pending predictions, which are many, `pendingFrom()` (those not written yet) and
+// `takeRemoved()` (tombstones): they live in a table (see pending-table.ts), written only in the
+// checkpoint transaction, a chunk at a time.
 //
 // Time is the queue's receive time (`at`), never the wall clock, so a replay after a crash expires and
-// evicts exactly what the uninterrupted run did. Ages are kept in insertion order (FifoMap order), which is
+// evicts exactly what the uninterrupted run did. Ages are kept in insertion order, which is
 // age order because `at` only grows along the queue.
 
 import { FifoMap } from '../fifo-map.js';
+import { PendingStore } from './pending-store.js';
 
 /** A prediction that can still receive its label. */
 export interface PendingPrediction {
@@ -67,15 +69,13 @@ export interface LabelJoinState {
   joined: string[];
 }
 
-/** Changes to the pending-prediction table by sequence number: the entry to write, or null to delete. */
-export type PendingChanges = Map<number, PendingPrediction | null>;
-
 export class LabelJoin {
-  private readonly pending = new FifoMap<string, PendingPrediction>();
+  private readonly pending = new PendingStore();
   private readonly early = new FifoMap<string, EarlyLabel>();
   private readonly joined = new FifoMap<string, true>();
-  /** Write-behind overlay: pending-table changes since the last takeChanges(). */
-  private changes: PendingChanges = new Map();
+  /** Seqs of pending predictions removed from the middle (a label came, the id came again) since the
+   *  last takeRemoved(): tombstones for the table. Those that leave from the old end need none. */
+  private removed: number[] = [];
   private nextSeq = 0;
 
   constructor(private readonly opts: LabelJoinOptions, private readonly events: LabelJoinEvents) {}
@@ -88,7 +88,7 @@ export class LabelJoin {
   }
   /** The oldest pending prediction's seq, or the next seq when none waits: everything below it is gone. */
   get lowSeq(): number {
-    return this.pending.oldest()?.[1].seq ?? this.nextSeq;
+    return this.pending.oldestSeq() ?? this.nextSeq;
   }
 
   /** A classification prediction: labelled at once, joined to an early label, or left waiting. */
@@ -107,9 +107,8 @@ export class LabelJoin {
     // The same id again (a retried send): the newer prediction waits, at the young end.
     this.removePending(p.id);
     const entry: PendingPrediction = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, predictedClass: p.predictedClass, atMs: at, seq: this.nextSeq++ };
-    this.pending.set(p.id, entry);
-    this.changes.set(entry.seq, entry);
-    while (this.pending.size > this.opts.maxPendingPredictions) this.removePending(this.pending.oldest()![0]);
+    this.pending.add(entry);
+    while (this.pending.size > this.opts.maxPendingPredictions) this.pending.dropOldest();
   }
 
   /** Ground truth that came later (feedback span, log record, SQL row). */
@@ -132,9 +131,8 @@ export class LabelJoin {
 
   /** Drops predictions and labels that waited too long (called on every record; also callable alone). */
   expire(at: number): void {
-    for (const p of this.pending.values()) {
-      if (p.atMs + this.opts.predictionTtlMs > at) break;
-      this.removePending(p.id);
+    for (let t = this.pending.oldestAtMs(); t !== undefined && t + this.opts.predictionTtlMs <= at; t = this.pending.oldestAtMs()) {
+      this.pending.dropOldest();
     }
     for (const l of this.early.values()) {
       if (l.atMs + this.opts.labelTtlMs > at) break;
@@ -143,23 +141,34 @@ export class LabelJoin {
     }
   }
 
-  /** The pending-table changes since the last call (for persist()); the overlay starts afresh. */
-  takeChanges(): PendingChanges {
-    const c = this.changes;
-    this.changes = new Map();
-    return c;
+  /** Seqs removed from the middle since the last call (for persist()). */
+  takeRemoved(): number[] {
+    const r = this.removed;
+    this.removed = [];
+    return r;
+  }
+
+  /** The next prediction's seq: everything held is below it. */
+  get seqEnd(): number {
+    return this.nextSeq;
+  }
+
+  /** The pending predictions with seq ≥ fromSeq, oldest first (those not written to the table yet). */
+  pendingFrom(fromSeq: number): IterableIterator<PendingPrediction> {
+    return this.pending.from(fromSeq);
   }
 
   /** Loads the pending predictions read back from the table, oldest first (seq order). */
   loadPending(rows: Iterable<PendingPrediction>): void {
     this.pending.clear();
     const sorted = [...rows].sort((a, b) => a.seq - b.seq);
-    for (const r of sorted) this.pending.set(r.id, r);
+    for (const r of sorted) this.pending.add(r);
+    if (sorted.length > 0) this.nextSeq = Math.max(this.nextSeq, sorted[sorted.length - 1].seq + 1);
   }
 
   /** The pending predictions, oldest first (for tests and diagnostics). */
   pendingEntries(): PendingPrediction[] {
-    return [...this.pending.values()];
+    return [...this.pending.from()];
   }
 
   toJSON(): LabelJoinState {
@@ -173,16 +182,14 @@ export class LabelJoin {
     for (const l of state.early) this.early.set(l.id, l);
     this.joined.clear();
     for (const id of state.joined) this.joined.set(id, true);
-    this.changes = new Map();
+    this.removed = [];
   }
 
   private removePending(id: string): void {
     const e = this.pending.get(id);
     if (e === undefined) return;
     this.pending.delete(id);
-    // Written since the last takeChanges(), so never in the table: forget it instead of deleting it.
-    if (this.changes.get(e.seq)) this.changes.delete(e.seq);
-    else this.changes.set(e.seq, null);
+    this.removed.push(e.seq);
   }
 
   private emit(id: string, modelName: string, modelVersion: string, predictedClass: string, actualClass: string): void {

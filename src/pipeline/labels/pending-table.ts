@@ -5,7 +5,7 @@
 import type { Db } from '../../storage/database.js';
 import { FifoJournal, type JournalCodec } from '../../storage/fifo-journal.js';
 import { ModelPairs } from '../model-pairs.js';
-import type { PendingChanges, PendingPrediction } from './join.js';
+import type { PendingPrediction } from './join.js';
 
 const claimed = new WeakMap<Db, Set<string>>();
 
@@ -81,15 +81,12 @@ export class PendingPredictionTable {
     claimed.get(this.db)?.delete(this.owner);
   }
 
-  /** Applies the changes; `low` is the oldest seq the join still holds. Call inside the checkpoint transaction. */
-  apply(changes: PendingChanges, low: number): void {
-    const added: { seq: number; value: Pending }[] = [];
-    const removed: number[] = [];
-    for (const [seq, p] of changes) {
-      if (p === null) removed.push(seq);
-      else added.push({ seq, value: p });
-    }
-    this.journal.write(this.owner, added, removed, low);
+  /**
+   * Writes the predictions added since the last write (`added`, ascending seq), tombstones for those
+   * removed from the middle, and `low`, the oldest seq the join still holds. In the checkpoint transaction.
+   */
+  write(added: readonly PendingPrediction[], removed: readonly number[], low: number): void {
+    this.journal.write(this.owner, added.map((p) => ({ seq: p.seq, value: p })), removed, low);
   }
 
   /** This owner's predictions, or those another owner id wrote (a shared join whose owner changed). */

@@ -5,7 +5,7 @@ import type { Db } from '../../storage/database.js';
 import type { ConsumerRecord } from '../records.js';
 import { joinOptions, type LabelJoinConfig } from './config.js';
 import { feedJoin } from './feed.js';
-import { LabelJoin, type LabelJoinEvents, type LabelJoinState, type PendingChanges } from './join.js';
+import { LabelJoin, type LabelJoinEvents, type LabelJoinState } from './join.js';
 import { PendingPredictionTable } from './pending-table.js';
 
 export class PersistedLabelJoin {
@@ -17,8 +17,11 @@ export class PersistedLabelJoin {
   private adoptFrom?: string;
   /** Owner ids whose rows nobody reads any more: dropped by the first persist(). */
   private orphans: string[] = [];
-  /** What the last persist() wrote, until its checkpoint commits (persisted()). */
-  private unconfirmed?: PendingChanges;
+  /** Pending predictions with a seq below this are in the table (as of the last committed checkpoint). */
+  private writtenThrough = 0;
+  /** What the last persist() wrote through, and its tombstones, until its checkpoint commits (persisted()). */
+  private attemptThrough = 0;
+  private unconfirmedRemoved: number[] = [];
 
   constructor(db: Db, readonly owner: string, config: LabelJoinConfig, events: LabelJoinEvents) {
     this.join = new LabelJoin(joinOptions(config), events);
@@ -44,6 +47,7 @@ export class PersistedLabelJoin {
     if (from !== this.owner) this.adoptFrom = from;
     this.orphans = orphans.filter((o) => o !== this.owner && o !== from);
     if (state) this.join.restore(state);
+    this.writtenThrough = this.join.seqEnd;
   }
 
   /** In the checkpoint transaction. Kept until persisted(): a rolled-back checkpoint is written again next time. */
@@ -51,16 +55,18 @@ export class PersistedLabelJoin {
     if (!this.restored) {
       this.table.clear();
       this.restored = true;
+      this.writtenThrough = 0;
     }
     if (this.adoptFrom !== undefined) this.table.adopt(this.adoptFrom);
     for (const o of this.orphans) this.table.clear(o);
-    const taken = this.join.takeChanges();
-    this.unconfirmed = this.unconfirmed ? new Map([...this.unconfirmed, ...taken]) : taken;
-    this.table.apply(this.unconfirmed, this.join.lowSeq);
+    this.unconfirmedRemoved.push(...this.join.takeRemoved());
+    this.table.write([...this.join.pendingFrom(this.writtenThrough)], this.unconfirmedRemoved, this.join.lowSeq);
+    this.attemptThrough = this.join.seqEnd;
   }
 
   persisted(): void {
-    this.unconfirmed = undefined;
+    this.writtenThrough = this.attemptThrough;
+    this.unconfirmedRemoved = [];
     this.adoptFrom = undefined;
     this.orphans = [];
   }

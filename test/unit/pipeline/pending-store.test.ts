@@ -1,0 +1,48 @@
+// PendingStore (the label join's predictions awaiting a label, in columns) against a Map in arrival
+// order: random additions, removals from the middle and from the old end, and compactions on the way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PendingStore } from '../../../src/pipeline/labels/pending-store.js';
+import type { PendingPrediction } from '../../../src/pipeline/labels/join.js';
+import { mulberry32 } from '../../helpers/random.js';
+
+test('random operations give the same predictions, in the same order, as a Map', () => {
+  for (const seed of [1, 2]) {
+    const u = mulberry32(seed);
+    const store = new PendingStore();
+    const ref = new Map<string, PendingPrediction>();
+    let seq = 0;
+    for (let i = 0; i < 80_000; i++) {
+      const op = u();
+      const id = `p${Math.floor(u() * 6000)}`;
+      if (op < 0.5) {
+        if (ref.has(id)) {
+          assert.equal(store.delete(id), ref.delete(id));
+        }
+        const p = { id, modelName: `m${i % 3}`, modelVersion: '1', predictedClass: `c${i % 7}`, atMs: 1.7e12 + i + 0.5, seq: seq++ };
+        store.add(p);
+        ref.set(id, p);
+      } else if (op < 0.75) {
+        assert.equal(store.delete(id), ref.delete(id));
+      } else if (op < 0.85) {
+        const first = ref.values().next().value;
+        assert.equal(store.oldestSeq(), first?.seq);
+        assert.equal(store.oldestAtMs(), first?.atMs);
+        assert.deepEqual(store.oldest(), first);
+        store.dropOldest();
+        if (first) ref.delete(first.id);
+      } else if (op < 0.97) {
+        assert.deepEqual(store.get(id), ref.get(id));
+        assert.equal(store.has(id), ref.has(id));
+      } else {
+        const from = seq - Math.floor(u() * 3000);
+        assert.deepEqual([...store.from(from)], [...ref.values()].filter((p) => p.seq >= from));
+      }
+      assert.equal(store.size, ref.size);
+    }
+    assert.deepEqual([...store.from()], [...ref.values()]);
+    store.clear();
+    assert.equal(store.size, 0);
+    assert.equal(store.oldest(), undefined);
+  }
+});
