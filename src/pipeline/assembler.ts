@@ -5,7 +5,7 @@
 // Time here is the queue row's receive time, so a replay after restart assembles exactly the same way.
 import { FifoMap } from './fifo-map.js';
 import type { ConsumerRecord, LateStage, PredictionRecord, StageRecord, WireRecord } from './records.js';
-import { RootChunk, type RootChanges } from './roots-journal.js';
+import { RootChunk, type RootChanges, type RootColumns } from './roots-journal.js';
 
 export interface AssemblerOptions {
   /** How long a child waits for its prediction, and a prediction for late children (ms). */
@@ -28,22 +28,13 @@ export interface RootInfo {
 /** A root as the journal keeps it: its key (traceId/spanId) with the rest. */
 export type RootEntry = Omit<RootInfo, 'seq'> & { key: string };
 
-/** Roots as checkpoints before the journal held them: in the state, whole, at every checkpoint. */
-interface LegacyRootColumns {
-  keys: string[];
-  ids: (string | null)[];
-  models: [string, string][];
-  model: number[];
-  at: Float64Array;
-}
-
 export interface AssemblerState {
   waiting: [string, StageRecord[], number][];
   expired: number;
   /** The next root's seq (absent in checkpoints written before the journal). */
   nextRootSeq?: number;
-  /** Only in checkpoints written before the journal. */
-  roots?: LegacyRootColumns | [string, { id: string; modelName: string; modelVersion: string; at: number }][];
+  /** Only in checkpoints written before the journal: the roots whole, in columns or, before that, in pairs. */
+  roots?: RootColumns | [string, { id: string; modelName: string; modelVersion: string; at: number }][];
 }
 
 /** The prediction id the decoder derives when a span has no ml.prediction.id: trace id + span id. */

@@ -8,8 +8,9 @@ import { FifoJournal, type EncodedChunk, type JournalCodec } from '../storage/fi
 import type { Assembler, RootEntry } from './assembler.js';
 import { ModelPairs } from './model-pairs.js';
 
-/** Columns; `ids` holds null for a prediction id equal to traceId + spanId (the usual case). */
-interface RootColumns {
+/** Columns; `ids` holds null for a prediction id equal to traceId + spanId (the usual case). Checkpoints
+ *  from before the journal held all roots in this form in their state. */
+export interface RootColumns {
   keys: string[];
   ids: (string | null)[];
   models: [string, string][];

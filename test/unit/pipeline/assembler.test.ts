@@ -95,3 +95,13 @@ test('after random traffic and checkpoints (some rolled back), a restart holds e
   }
   assert.ok(committed.roots.length > 100);
 });
+
+test('the roots of a consumer no longer configured are forgotten with it', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const { a, journal } = restart(db, undefined);
+  a.process([prediction('t1', 's1', 'fraud')], 1000);
+  const state = checkpoint(db, journal, a);
+  assert.equal(restart(db, state).a.rootEntries().length, 1);
+  RootsJournal.forget(db, 'consumer');
+  assert.equal(restart(db, state).a.rootEntries().length, 0);
+});
