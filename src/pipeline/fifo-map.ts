@@ -2,9 +2,11 @@
 // it rehashes, and iteration skips holes one by one: dropping "the oldest" through keys().next() or a
 // for-of from the front rescans every earlier hole, so a map held at its bound (the assembler's 50k
 // roots, the label join's 200k pending predictions) spent most of the event loop there once prediction
-// ids were unique (10.3 s against 0.24 s for 500k evictions at 50k). Here the insertion order lives in an
-// array of the entries themselves, read from a moving head; a deleted entry is marked dead and its slot
-// passed once, without a lookup in the map (those were ~1% of the event loop at 10k predictions/s).
+// ids were unique (10.3 s against 0.24 s for 500k evictions at 50k). Here the insertion order lives in a
+// ring of the entries themselves, read from a moving head; a deleted entry is marked dead and its slot
+// passed once, without a lookup in the map (those were ~1% of the event loop at 10k predictions/s). The
+// ring grows by doubling and is never sliced: an array that grew by push and was cut as the head moved
+// left dead large arrays behind for the major collections.
 interface Entry<K, V> {
   key: K;
   value: V;
@@ -13,9 +15,11 @@ interface Entry<K, V> {
 
 export class FifoMap<K, V> {
   private readonly map = new Map<K, Entry<K, V>>();
-  /** Insertion order; dead entries stay until the head passes them or a compaction drops them. */
-  private order: Entry<K, V>[] = [];
+  /** Insertion order: positions [head, tail), slot = position & mask; dead entries stay until passed. */
+  private ring: (Entry<K, V> | undefined)[] = new Array(16).fill(undefined);
+  private mask = 15;
   private head = 0;
+  private tail = 0;
 
   get size(): number {
     return this.map.size;
@@ -36,12 +40,12 @@ export class FifoMap<K, V> {
       e.value = value;
       return this;
     }
-    // Dead slots are passed by the head; rebuild when they outnumber the live ones (deletes from the
-    // middle). Here, not in delete(): entries() may be running while its caller deletes.
-    if (this.order.length - this.head > 2 * this.map.size + 1024) this.compact();
+    // Full: drop the dead slots when they are at least half of it (deletes from the middle), else grow.
+    // Here, not in delete(): entries() may be running while its caller deletes.
+    if (this.tail - this.head === this.ring.length) this.rebuild(2 * this.map.size <= this.ring.length ? this.ring.length : 2 * this.ring.length);
     const entry = { key, value, live: true };
     this.map.set(key, entry);
-    this.order.push(entry);
+    this.ring[this.tail++ & this.mask] = entry;
     return this;
   }
 
@@ -56,40 +60,44 @@ export class FifoMap<K, V> {
   clear(): void {
     for (const e of this.map.values()) e.live = false;
     this.map.clear();
-    this.order = [];
-    this.head = 0;
+    this.ring.fill(undefined);
+    this.head = this.tail = 0;
   }
 
   /** The oldest entry, if any. */
   oldest(): [K, V] | undefined {
     this.skipDead();
-    const e = this.order[this.head];
+    const e = this.head < this.tail ? this.ring[this.head & this.mask]! : undefined;
     return e && [e.key, e.value];
   }
 
   /** Removes the oldest entry and returns it (one map operation, not a lookup and a delete). */
   shift(): [K, V] | undefined {
     this.skipDead();
-    const e = this.order[this.head];
-    if (!e) return undefined;
+    if (this.head === this.tail) return undefined;
+    const e = this.ring[this.head & this.mask]!;
+    this.ring[this.head++ & this.mask] = undefined;
     e.live = false;
     this.map.delete(e.key);
-    this.head++;
     return [e.key, e.value];
   }
 
   /** Entries oldest first. Deleting the entry just visited (expiry from the front) is allowed. */
   *entries(): IterableIterator<[K, V]> {
     this.skipDead();
-    const order = this.order;
-    for (let i = this.head; i < order.length; i++) if (order[i].live) yield [order[i].key, order[i].value];
+    for (let pos = this.head; pos < this.tail; pos++) {
+      const e = this.ring[pos & this.mask];
+      if (e?.live) yield [e.key, e.value];
+    }
   }
 
   /** Entries oldest first, without an iterator object per entry (for large snapshots). */
   forEach(fn: (value: V, key: K) => void): void {
     this.skipDead();
-    const order = this.order;
-    for (let i = this.head; i < order.length; i++) if (order[i].live) fn(order[i].value, order[i].key);
+    for (let pos = this.head; pos < this.tail; pos++) {
+      const e = this.ring[pos & this.mask];
+      if (e?.live) fn(e.value, e.key);
+    }
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
@@ -105,16 +113,20 @@ export class FifoMap<K, V> {
   }
 
   private skipDead(): void {
-    const order = this.order;
-    while (this.head < order.length && !order[this.head].live) this.head++;
-    if (this.head > 4096 && this.head * 2 > order.length) {
-      this.order = order.slice(this.head);
-      this.head = 0;
-    }
+    while (this.head < this.tail && !this.ring[this.head & this.mask]!.live) this.ring[this.head++ & this.mask] = undefined;
   }
 
-  private compact(): void {
-    this.order = this.order.slice(this.head).filter((e) => e.live);
+  /** The live entries, in order, into a ring of `capacity` slots. */
+  private rebuild(capacity: number): void {
+    const ring: (Entry<K, V> | undefined)[] = new Array(capacity).fill(undefined);
+    let n = 0;
+    for (let pos = this.head; pos < this.tail; pos++) {
+      const e = this.ring[pos & this.mask]!;
+      if (e.live) ring[n++] = e;
+    }
+    this.ring = ring;
+    this.mask = capacity - 1;
     this.head = 0;
+    this.tail = n;
   }
 }

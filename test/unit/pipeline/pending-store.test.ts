@@ -46,3 +46,25 @@ test('random operations give the same predictions, in the same order, as a Map',
     assert.equal(store.oldest(), undefined);
   }
 });
+
+test('a ring full of holes is compacted rather than grown: predictions, order and lookups stay right', () => {
+  const store = new PendingStore();
+  const ref = new Map<string, PendingPrediction>();
+  let seq = 0;
+  const add = (id: string) => {
+    const p = { id, modelName: 'm', modelVersion: '1', predictedClass: 'a', atMs: seq * 1.5, seq: seq++ };
+    store.add(p);
+    ref.set(id, p);
+  };
+  const remove = (id: string) => assert.equal(store.delete(id), ref.delete(id));
+  // Labels come for every other prediction, the oldest stays: holes fill the ring.
+  for (let i = 0; i < 5000; i++) {
+    add(`p${i}`);
+    if (i % 2 === 1) remove(`p${i - 1 === 0 ? 1 : i - 1}`);
+  }
+  assert.deepEqual([...store.from()], [...ref.values()]);
+  for (const [id, p] of ref) assert.deepEqual(store.get(id), p);
+  assert.deepEqual(store.oldest(), ref.values().next().value);
+  const from = 2500;
+  assert.deepEqual([...store.from(from)], [...ref.values()].filter((p) => p.seq >= from));
+});
