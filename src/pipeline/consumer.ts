@@ -192,9 +192,10 @@ export class QueueConsumer {
       this.position = rows[rows.length - 1].id;
       this.opts.onAdvanced?.();
       this.dirty = true;
-      if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
-      // Let receivers' I/O in between batches on the one event loop.
+      // Let receivers' I/O in between batches on the one event loop, and between a batch and the
+      // checkpoint after it: two shorter holds of the loop instead of one long one.
       await new Promise((r) => setImmediate(r));
+      if (this.running && Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
     }
   }
 }
