@@ -84,7 +84,7 @@ export class Assembler {
     const root: RootInfo = { id: derived ? null : p.id, modelName: p.modelName, modelVersion: p.modelVersion, at, seq: this.nextRootSeq++ };
     this.roots.set(key, root);
     this.rootChanges.chunk.add(root.seq, { key, id: root.id, modelName: root.modelName, modelVersion: root.modelVersion, at });
-    if (this.roots.size > this.opts.maxEntries) this.dropOldestRoot();
+    if (this.roots.size > this.opts.maxEntries) this.roots.shift();
     return result;
   }
 
@@ -114,18 +114,14 @@ export class Assembler {
       this.expired += w.stages.length;
       this.waiting.delete(k);
     }
-    for (let o = this.roots.oldest(); o && o[1].at < limit; o = this.roots.oldest()) this.dropOldestRoot();
-  }
-
-  private dropOldestRoot(): void {
-    this.roots.shift();
+    for (let o = this.roots.oldest(); o && o[1].at < limit; o = this.roots.oldest()) this.roots.shift();
   }
 
   get waitingCount(): number {
     return this.waiting.size;
   }
 
-  /** The state besides the roots, which live in a journal (takeRootChanges, loadRoots). */
+  /** The state besides the roots, which live in a journal (takeRootChanges, and restore's `roots`). */
   snapshot(): AssemblerState {
     return {
       waiting: [...this.waiting].map(([k, w]) => [k, w.stages, w.at]),

@@ -2,8 +2,8 @@
 // object (and a map entry object) per prediction: at 10k predictions/s those objects were ~40% of the
 // live heap, all surviving young-generation collections, which made the scavenges long. One map from
 // prediction id to position remains. The columns are rings that grow by doubling and are never sliced:
-// arrays that grew by push and were cut as the head moved left ~80 MB of dead large arrays between major
-// collections. Positions are in arrival (seq) order; a removed prediction leaves a hole that the head
+// arrays grown by push and cut as the head moves are large objects left for the major collections (the
+// large-object space held 82 MB before one, 31–52 MB with rings). Positions are in arrival (seq) order; a removed prediction leaves a hole that the head
 // passes, or that a compaction drops when the ring is full and holes are at least half of it.
 import type { PendingPrediction } from './join.js';
 
