@@ -35,10 +35,6 @@ export class RootChunk {
     this.at.push(r.at);
   }
 
-  get length(): number {
-    return this.seqs.length;
-  }
-
   encoded(): EncodedChunk {
     const values: RootColumns = { keys: this.keys, ids: this.ids, models: this.pairs.pairs, model: this.model, at: Float64Array.from(this.at) };
     return { seqs: Float64Array.from(this.seqs), values };

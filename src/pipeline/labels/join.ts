@@ -166,11 +166,6 @@ export class LabelJoin {
     if (sorted.length > 0) this.nextSeq = Math.max(this.nextSeq, sorted[sorted.length - 1].seq + 1);
   }
 
-  /** The pending predictions, oldest first (for tests and diagnostics). */
-  pendingEntries(): PendingPrediction[] {
-    return [...this.pending.from()];
-  }
-
   toJSON(): LabelJoinState {
     return { version: 1, nextSeq: this.nextSeq, early: [...this.early.values()], joined: [...this.joined.keys()] };
   }
