@@ -3,7 +3,7 @@
 // other being configured.
 // Pure and in memory (consume() does no I/O). What must outlive a restart is handed over two ways:
 // toJSON() for the small parts (early labels, recently joined ids) that go into the processor snapshot,
-// and, for the pending predictions, which are many, `pendingFrom()` (those not written yet) and
+// and, for the pending predictions, which are many, `eachPendingFrom()` (those not written yet) and
 // `takeRemoved()` (tombstones): they live in a table (see pending-table.ts), written only in the
 // checkpoint transaction, a chunk at a time.
 //
@@ -153,9 +153,9 @@ export class LabelJoin {
     return this.nextSeq;
   }
 
-  /** The pending predictions with seq ≥ fromSeq, oldest first (those not written to the table yet). */
-  pendingFrom(fromSeq: number): IterableIterator<PendingPrediction> {
-    return this.pending.from(fromSeq);
+  /** Calls `fn` for each pending prediction with seq ≥ fromSeq (those not written to the table yet), oldest first. */
+  eachPendingFrom(fromSeq: number, fn: Parameters<PendingStore['eachFrom']>[1]): void {
+    this.pending.eachFrom(fromSeq, fn);
   }
 
   /** Loads the pending predictions read back from the table, oldest first (seq order). */

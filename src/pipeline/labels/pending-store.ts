@@ -106,6 +106,16 @@ export class PendingStore {
     }
   }
 
+  /** Calls `fn` for each prediction held with seq ≥ fromSeq, oldest first, without building objects. */
+  eachFrom(fromSeq: number, fn: (seq: number, id: string, modelName: string, modelVersion: string, predictedClass: string, atMs: number) => void): void {
+    this.skipHoles();
+    for (let pos = this.firstAtOrAbove(fromSeq); pos < this.tail; pos++) {
+      const slot = pos & this.mask;
+      const id = this.ids[slot];
+      if (id !== null) fn(this.seqs[slot], id, this.modelNames[slot], this.modelVersions[slot], this.classes[slot], this.at[slot]);
+    }
+  }
+
   clear(): void {
     this.index.clear();
     this.ids.fill(null);

@@ -3,7 +3,7 @@
 // Written only from persist() (inside the checkpoint transaction), so after `kill -9` the copy matches the
 // checkpointed state exactly.
 import type { Db } from '../../storage/database.js';
-import { FifoJournal, type JournalCodec } from '../../storage/fifo-journal.js';
+import { FifoJournal, type EncodedChunk, type JournalCodec } from '../../storage/fifo-journal.js';
 import { ModelPairs } from '../model-pairs.js';
 import type { PendingPrediction } from './join.js';
 
@@ -19,17 +19,34 @@ interface PendingColumns {
   at: Float64Array;
 }
 
+/** Pending predictions in the journal's chunk format, appended one by one (no object per prediction). */
+export class PendingChunk {
+  private readonly seqs: number[] = [];
+  private readonly ids: string[] = [];
+  private readonly classes: string[] = [];
+  private readonly pairs = new ModelPairs();
+  private readonly model: number[] = [];
+  private readonly at: number[] = [];
+
+  add(seq: number, id: string, modelName: string, modelVersion: string, predictedClass: string, atMs: number): void {
+    this.seqs.push(seq);
+    this.ids.push(id);
+    this.classes.push(predictedClass);
+    this.model.push(this.pairs.indexOf(modelName, modelVersion));
+    this.at.push(atMs);
+  }
+
+  encoded(): EncodedChunk {
+    const values: PendingColumns = { ids: this.ids, classes: this.classes, models: this.pairs.pairs, model: this.model, at: Float64Array.from(this.at) };
+    return { seqs: Float64Array.from(this.seqs), values };
+  }
+}
+
 const codec: JournalCodec<Pending> = {
   encode(values) {
-    const pairs = new ModelPairs();
-    const cols: PendingColumns = { ids: [], classes: [], models: pairs.pairs, model: [], at: new Float64Array(values.length) };
-    values.forEach((p, i) => {
-      cols.ids.push(p.id);
-      cols.classes.push(p.predictedClass);
-      cols.model.push(pairs.indexOf(p.modelName, p.modelVersion));
-      cols.at[i] = p.atMs;
-    });
-    return cols;
+    const chunk = new PendingChunk();
+    values.forEach((p, i) => chunk.add(i, p.id, p.modelName, p.modelVersion, p.predictedClass, p.atMs));
+    return chunk.encoded().values;
   },
   decode(data) {
     const c = data as PendingColumns;
@@ -85,8 +102,13 @@ export class PendingPredictionTable {
    * Writes the predictions added since the last write (`added`, ascending seq), tombstones for those
    * removed from the middle, and `low`, the oldest seq the join still holds. In the checkpoint transaction.
    */
-  write(added: readonly PendingPrediction[], removed: readonly number[], low: number): void {
-    this.journal.write(this.owner, added.map((p) => ({ seq: p.seq, value: p })), removed, low);
+  write(added: PendingChunk | readonly PendingPrediction[], removed: readonly number[], low: number): void {
+    let chunk = added;
+    if (!(chunk instanceof PendingChunk)) {
+      chunk = new PendingChunk();
+      for (const p of added as readonly PendingPrediction[]) chunk.add(p.seq, p.id, p.modelName, p.modelVersion, p.predictedClass, p.atMs);
+    }
+    this.journal.writeChunks(this.owner, [chunk.encoded()], removed, low);
   }
 
   /** This owner's predictions, or those another owner id wrote (a shared join whose owner changed). */

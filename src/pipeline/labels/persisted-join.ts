@@ -6,7 +6,7 @@ import type { ConsumerRecord } from '../records.js';
 import { joinOptions, type LabelJoinConfig } from './config.js';
 import { feedJoin } from './feed.js';
 import { LabelJoin, type LabelJoinEvents, type LabelJoinState } from './join.js';
-import { PendingPredictionTable } from './pending-table.js';
+import { PendingChunk, PendingPredictionTable } from './pending-table.js';
 
 export class PersistedLabelJoin {
   private readonly join: LabelJoin;
@@ -60,7 +60,9 @@ export class PersistedLabelJoin {
     if (this.adoptFrom !== undefined) this.table.adopt(this.adoptFrom);
     for (const o of this.orphans) this.table.clear(o);
     this.unconfirmedRemoved.push(...this.join.takeRemoved());
-    this.table.write([...this.join.pendingFrom(this.writtenThrough)], this.unconfirmedRemoved, this.join.lowSeq);
+    const chunk = new PendingChunk();
+    this.join.eachPendingFrom(this.writtenThrough, (seq, id, model, version, cls, at) => chunk.add(seq, id, model, version, cls, at));
+    this.table.write(chunk, this.unconfirmedRemoved, this.join.lowSeq);
     this.attemptThrough = this.join.seqEnd;
   }
 

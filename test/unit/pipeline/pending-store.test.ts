@@ -36,7 +36,11 @@ test('random operations give the same predictions, in the same order, as a Map',
         assert.equal(store.has(id), ref.has(id));
       } else {
         const from = seq - Math.floor(u() * 3000);
-        assert.deepEqual([...store.from(from)], [...ref.values()].filter((p) => p.seq >= from));
+        const expected = [...ref.values()].filter((p) => p.seq >= from);
+        assert.deepEqual([...store.from(from)], expected);
+        const each: PendingPrediction[] = [];
+        store.eachFrom(from, (seq, id, modelName, modelVersion, predictedClass, atMs) => each.push({ id, modelName, modelVersion, predictedClass, atMs, seq }));
+        assert.deepEqual(each, expected);
       }
       assert.equal(store.size, ref.size);
     }
