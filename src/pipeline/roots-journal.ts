@@ -4,7 +4,7 @@
 // checkpoint state, the roots cost ~35 ms of the event loop per checkpoint at 10k predictions/s; built
 // from a map of changes at each checkpoint, still ~17 ms a second.
 import type { Db } from '../storage/database.js';
-import { FifoJournal, type EncodedChunk, type JournalCodec } from '../storage/fifo-journal.js';
+import { FifoJournal, type EncodedChunk } from '../storage/fifo-journal.js';
 import type { Assembler, RootEntry } from './assembler.js';
 import { ModelPairs } from './model-pairs.js';
 
@@ -41,20 +41,13 @@ export class RootChunk {
   }
 }
 
-const codec: JournalCodec<RootEntry> = {
-  encode(values) {
-    const chunk = new RootChunk();
-    values.forEach((r, i) => chunk.add(i, r));
-    return chunk.encoded().values;
-  },
-  decode(data) {
-    const c = data as RootColumns;
-    return c.keys.map((key, i) => {
-      const [modelName, modelVersion] = c.models[c.model[i]];
-      return { key, id: c.ids[i], modelName, modelVersion, at: c.at[i] };
-    });
-  },
-};
+function decode(data: unknown): RootEntry[] {
+  const c = data as RootColumns;
+  return c.keys.map((key, i) => {
+    const [modelName, modelVersion] = c.models[c.model[i]];
+    return { key, id: c.ids[i], modelName, modelVersion, at: c.at[i] };
+  });
+}
 
 const TABLE = 'assembler_roots';
 
@@ -73,7 +66,7 @@ export class RootsJournal {
   private rewrite = true;
 
   constructor(db: Db, private readonly owner: string) {
-    this.journal = new FifoJournal(db, TABLE, codec);
+    this.journal = new FifoJournal(db, TABLE, decode);
   }
 
   /** Restores the assembler from a checkpoint's state and this journal. */
@@ -89,12 +82,12 @@ export class RootsJournal {
       const all = new RootChunk();
       for (const { seq, value } of assembler.rootEntries()) all.add(seq, value);
       this.journal.clear(this.owner);
-      this.journal.writeChunks(this.owner, [all.encoded()], [], assembler.lowRootSeq);
+      this.journal.write(this.owner, [all.encoded()], [], assembler.lowRootSeq);
       return;
     }
     this.unconfirmed.push(taken);
     const chunks = this.unconfirmed.map((c) => c.chunk.encoded());
-    this.journal.writeChunks(this.owner, chunks, this.unconfirmed.flatMap((c) => c.removed), assembler.lowRootSeq);
+    this.journal.write(this.owner, chunks, this.unconfirmed.flatMap((c) => c.removed), assembler.lowRootSeq);
   }
 
   persisted(): void {
@@ -104,6 +97,6 @@ export class RootsJournal {
 
   /** Forgets the roots of a consumer no longer configured. */
   static forget(db: Db, owner: string): void {
-    new FifoJournal(db, TABLE, codec).clear(owner);
+    new FifoJournal(db, TABLE, decode).clear(owner);
   }
 }

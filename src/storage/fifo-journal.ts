@@ -16,17 +16,17 @@ export interface JournalEntry<T> {
   value: T;
 }
 
-/** A chunk ready to store: the seqs (ascending) and the codec's encoding of their values. */
+/**
+ * A chunk ready to store: the seqs (ascending) and their values, structured-clonable (columns are smaller
+ * and faster than objects). Callers build chunks as entries come (see roots-journal.ts, pending-table.ts).
+ */
 export interface EncodedChunk {
   seqs: Float64Array;
   values: unknown;
 }
 
-/** How a chunk's values become a structured-clonable value (columns are smaller and faster than objects). */
-export interface JournalCodec<T> {
-  encode(values: readonly T[]): unknown;
-  decode(data: unknown): T[];
-}
+/** Turns a stored chunk's values back into one value per seq. */
+export type ChunkDecoder<T> = (values: unknown) => T[];
 
 export class FifoJournal<T> {
   private readonly insertChunk;
@@ -36,7 +36,7 @@ export class FifoJournal<T> {
   private readonly dropTombstones;
 
   /** Tables `<name>_chunks`, `<name>_removed` and `<name>_low`, rows keyed by owner. */
-  constructor(private readonly db: Db, private readonly name: string, private readonly codec: JournalCodec<T>) {
+  constructor(private readonly db: Db, private readonly name: string, private readonly decode: ChunkDecoder<T>) {
     db.exec(`CREATE TABLE IF NOT EXISTS ${name}_chunks (owner TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
         data BLOB NOT NULL, PRIMARY KEY (owner, first_seq));
       CREATE TABLE IF NOT EXISTS ${name}_removed (owner TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (owner, seq)) WITHOUT ROWID;
@@ -50,17 +50,10 @@ export class FifoJournal<T> {
   }
 
   /**
-   * Call inside the checkpoint transaction. `added` holds entries never written before; `removed` the seqs
+   * Call inside the checkpoint transaction. `chunks` hold entries never written before; `removed` the seqs
    * that left (those below `low` need nothing); `low` is the oldest seq still held (or the next seq to come).
    */
-  write(owner: string, added: readonly JournalEntry<T>[], removed: Iterable<number>, low: number): void {
-    const sorted = isAscending(added) ? added : [...added].sort((a, b) => a.seq - b.seq);
-    const chunk = { seqs: Float64Array.from(sorted, (e) => e.seq), values: this.codec.encode(sorted.map((e) => e.value)) };
-    this.writeChunks(owner, [chunk], removed, low);
-  }
-
-  /** write() for callers that build their chunks as entries come (see roots-journal.ts). */
-  writeChunks(owner: string, chunks: readonly EncodedChunk[], removed: Iterable<number>, low: number): void {
+  write(owner: string, chunks: readonly EncodedChunk[], removed: Iterable<number>, low: number): void {
     for (const c of chunks) {
       if (c.seqs.length > 0) this.insertChunk.run(owner, c.seqs[0], c.seqs[c.seqs.length - 1], serialize(c));
     }
@@ -78,7 +71,7 @@ export class FifoJournal<T> {
     const out: JournalEntry<T>[] = [];
     for (const row of this.db.prepare(`SELECT data FROM ${this.name}_chunks WHERE owner = ? ORDER BY first_seq`).iterate(owner) as Iterable<{ data: Buffer }>) {
       const chunk = deserialize(row.data) as EncodedChunk;
-      const values = this.codec.decode(chunk.values);
+      const values = this.decode(chunk.values);
       for (let i = 0; i < chunk.seqs.length; i++) {
         const seq = chunk.seqs[i];
         if (seq >= low && !removed.has(seq)) out.push({ seq, value: values[i] });
@@ -102,9 +95,4 @@ export class FifoJournal<T> {
   owners(): string[] {
     return (this.db.prepare(`SELECT owner FROM ${this.name}_low ORDER BY owner`).all() as { owner: string }[]).map((r) => r.owner);
   }
-}
-
-function isAscending(entries: readonly JournalEntry<unknown>[]): boolean {
-  for (let i = 1; i < entries.length; i++) if (entries[i].seq <= entries[i - 1].seq) return false;
-  return true;
 }

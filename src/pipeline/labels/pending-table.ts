@@ -3,7 +3,7 @@
 // Written only from persist() (inside the checkpoint transaction), so after `kill -9` the copy matches the
 // checkpointed state exactly.
 import type { Db } from '../../storage/database.js';
-import { FifoJournal, type EncodedChunk, type JournalCodec } from '../../storage/fifo-journal.js';
+import { FifoJournal, type EncodedChunk } from '../../storage/fifo-journal.js';
 import { ModelPairs } from '../model-pairs.js';
 import type { PendingPrediction } from './join.js';
 
@@ -36,26 +36,26 @@ export class PendingChunk {
     this.at.push(atMs);
   }
 
+  /** A chunk of these predictions (ascending seq). */
+  static of(predictions: Iterable<PendingPrediction>): PendingChunk {
+    const chunk = new PendingChunk();
+    for (const p of predictions) chunk.add(p.seq, p.id, p.modelName, p.modelVersion, p.predictedClass, p.atMs);
+    return chunk;
+  }
+
   encoded(): EncodedChunk {
     const values: PendingColumns = { ids: this.ids, classes: this.classes, models: this.pairs.pairs, model: this.model, at: Float64Array.from(this.at) };
     return { seqs: Float64Array.from(this.seqs), values };
   }
 }
 
-const codec: JournalCodec<Pending> = {
-  encode(values) {
-    const chunk = new PendingChunk();
-    values.forEach((p, i) => chunk.add(i, p.id, p.modelName, p.modelVersion, p.predictedClass, p.atMs));
-    return chunk.encoded().values;
-  },
-  decode(data) {
-    const c = data as PendingColumns;
-    return c.ids.map((id, i) => {
-      const [modelName, modelVersion] = c.models[c.model[i]];
-      return { id, modelName, modelVersion, predictedClass: c.classes[i], atMs: c.at[i] };
-    });
-  },
-};
+function decode(data: unknown): Pending[] {
+  const c = data as PendingColumns;
+  return c.ids.map((id, i) => {
+    const [modelName, modelVersion] = c.models[c.model[i]];
+    return { id, modelName, modelVersion, predictedClass: c.classes[i], atMs: c.at[i] };
+  });
+}
 
 /**
  * The table of earlier versions, one row per prediction (keyed by owner and seq, or before that by owner
@@ -67,13 +67,17 @@ function migrateRowTable(db: Db, journal: FifoJournal<Pending>): void {
   db.transaction(() => {
     const rows = db.prepare('SELECT owner, seq, id, model_name, model_version, predicted_class, at_ms FROM label_join_pending ORDER BY owner, seq').all() as
       { owner: string; seq: number; id: string; model_name: string; model_version: string; predicted_class: string; at_ms: number }[];
-    const byOwner = new Map<string, { seq: number; value: Pending }[]>();
+    const byOwner = new Map<string, PendingChunk>();
+    const first = new Map<string, number>();
     for (const r of rows) {
-      let list = byOwner.get(r.owner);
-      if (!list) byOwner.set(r.owner, (list = []));
-      list.push({ seq: r.seq, value: { id: r.id, modelName: r.model_name, modelVersion: r.model_version, predictedClass: r.predicted_class, atMs: r.at_ms } });
+      let chunk = byOwner.get(r.owner);
+      if (!chunk) {
+        byOwner.set(r.owner, (chunk = new PendingChunk()));
+        first.set(r.owner, r.seq);
+      }
+      chunk.add(r.seq, r.id, r.model_name, r.model_version, r.predicted_class, r.at_ms);
     }
-    for (const [owner, list] of byOwner) journal.write(owner, list, [], list[0].seq);
+    for (const [owner, chunk] of byOwner) journal.write(owner, [chunk.encoded()], [], first.get(owner)!);
     db.exec('DROP TABLE label_join_pending');
   })();
 }
@@ -89,7 +93,7 @@ export class PendingPredictionTable {
       throw new Error(`processor ${owner} is used in more than one pipeline; give each use its own name (e.g. ${owner}/a, ${owner}/b)`);
     }
     owners.add(owner);
-    this.journal = new FifoJournal(db, 'label_join_pending', codec);
+    this.journal = new FifoJournal(db, 'label_join_pending', decode);
     migrateRowTable(db, this.journal);
   }
 
@@ -102,13 +106,8 @@ export class PendingPredictionTable {
    * Writes the predictions added since the last write (`added`, ascending seq), tombstones for those
    * removed from the middle, and `low`, the oldest seq the join still holds. In the checkpoint transaction.
    */
-  write(added: PendingChunk | readonly PendingPrediction[], removed: readonly number[], low: number): void {
-    let chunk = added;
-    if (!(chunk instanceof PendingChunk)) {
-      chunk = new PendingChunk();
-      for (const p of added as readonly PendingPrediction[]) chunk.add(p.seq, p.id, p.modelName, p.modelVersion, p.predictedClass, p.atMs);
-    }
-    this.journal.writeChunks(this.owner, [chunk.encoded()], removed, low);
+  write(added: PendingChunk, removed: readonly number[], low: number): void {
+    this.journal.write(this.owner, [added.encoded()], removed, low);
   }
 
   /** This owner's predictions, or those another owner id wrote (a shared join whose owner changed). */
@@ -129,6 +128,6 @@ export class PendingPredictionTable {
 
 /** Every owner's pending predictions, by owner then age (diagnostics and tests). */
 export function allPendingPredictions(db: Db): (PendingPrediction & { owner: string })[] {
-  const journal = new FifoJournal(db, 'label_join_pending', codec);
+  const journal = new FifoJournal(db, 'label_join_pending', decode);
   return journal.owners().flatMap((owner) => journal.load(owner).map((e) => ({ owner, ...e.value, seq: e.seq })));
 }

@@ -3,14 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../../../src/storage/database.js';
-import { FifoJournal, type JournalEntry } from '../../../src/storage/fifo-journal.js';
+import { FifoJournal, type EncodedChunk, type JournalEntry } from '../../../src/storage/fifo-journal.js';
 import { rng } from '../stats/seeded.js';
 
-const codec = { encode: (v: readonly string[]) => [...v], decode: (d: unknown) => d as string[] };
+const decode = (values: unknown) => values as string[];
+/** One chunk of the entries (ascending seq), values as they are. */
+const chunk = (entries: JournalEntry<string>[]): EncodedChunk => ({ seqs: Float64Array.from(entries, (e) => e.seq), values: entries.map((e) => e.value) });
 
 test('loading the journal gives back the collection after every checkpoint, rolled back ones included', () => {
   const db = openDatabase(':memory:', { sync: 'normal' });
-  const journal = new FifoJournal(db, 'things', codec);
+  const journal = new FifoJournal(db, 'things', decode);
   const random = rng(5);
   const held = new Map<number, string>(); // seq -> value, in seq order
   let nextSeq = 0;
@@ -35,7 +37,7 @@ test('loading the journal gives back the collection after every checkpoint, roll
       }
     }
     const low = held.size > 0 ? Math.min(...held.keys()) : nextSeq;
-    const write = () => journal.write('owner', [...added].map(([seq, value]) => ({ seq, value })), removed, low);
+    const write = () => journal.write('owner', [chunk([...added].map(([seq, value]) => ({ seq, value })))], removed, low);
     if (random() < 0.1) {
       assert.throws(() => db.transaction(() => { write(); throw new Error('disk is full'); })(), /disk is full/);
       assert.deepEqual(journal.load('owner'), committed, 'a rolled-back checkpoint leaves the journal as it was');
@@ -57,9 +59,9 @@ test('loading the journal gives back the collection after every checkpoint, roll
 
 test('owners are kept apart; rename moves one owner onto another, clear forgets it', () => {
   const db = openDatabase(':memory:', { sync: 'normal' });
-  const journal = new FifoJournal(db, 'things', codec);
-  journal.write('a', [{ seq: 0, value: 'a0' }, { seq: 1, value: 'a1' }], [], 0);
-  journal.write('b', [{ seq: 0, value: 'b0' }], [], 0);
+  const journal = new FifoJournal(db, 'things', decode);
+  journal.write('a', [chunk([{ seq: 0, value: 'a0' }, { seq: 1, value: 'a1' }])], [], 0);
+  journal.write('b', [chunk([{ seq: 0, value: 'b0' }])], [], 0);
   journal.write('a', [], [0], 1);
   assert.deepEqual(journal.load('a'), [{ seq: 1, value: 'a1' }]);
   assert.deepEqual(journal.load('b'), [{ seq: 0, value: 'b0' }]);
@@ -73,8 +75,8 @@ test('owners are kept apart; rename moves one owner onto another, clear forgets 
 
 test('a chunk written twice is an error, not a silent overwrite', () => {
   const db = openDatabase(':memory:', { sync: 'normal' });
-  const journal = new FifoJournal(db, 'things', codec);
-  journal.write('a', [{ seq: 3, value: 'x' }], [], 3);
-  assert.throws(() => journal.write('a', [{ seq: 3, value: 'y' }], [], 3), /UNIQUE/);
+  const journal = new FifoJournal(db, 'things', decode);
+  journal.write('a', [chunk([{ seq: 3, value: 'x' }])], [], 3);
+  assert.throws(() => journal.write('a', [chunk([{ seq: 3, value: 'y' }])], [], 3), /UNIQUE/);
   db.close();
 });
