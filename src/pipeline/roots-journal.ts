@@ -6,38 +6,28 @@
 import type { Db } from '../storage/database.js';
 import { FifoJournal, type EncodedChunk } from '../storage/fifo-journal.js';
 import type { Assembler, RootEntry } from './assembler.js';
-import { ModelPairs } from './model-pairs.js';
+import { ModelChunk, type ModelColumns } from './model-chunk.js';
 
 /** Columns; `ids` holds null for a prediction id equal to traceId + spanId (the usual case). Checkpoints
  *  from before the journal held all roots in this form in their state. */
-export interface RootColumns {
+export interface RootColumns extends ModelColumns {
   keys: string[];
   ids: (string | null)[];
-  models: [string, string][];
-  model: number[];
-  at: Float64Array;
 }
 
 /** Roots in the order they came, in the journal's format, appended one by one. */
-export class RootChunk {
-  private readonly seqs: number[] = [];
+export class RootChunk extends ModelChunk {
   private readonly keys: string[] = [];
   private readonly ids: (string | null)[] = [];
-  private readonly pairs = new ModelPairs();
-  private readonly model: number[] = [];
-  private readonly at: number[] = [];
 
   add(seq: number, r: RootEntry): void {
-    this.seqs.push(seq);
+    this.push(seq, r.modelName, r.modelVersion, r.at);
     this.keys.push(r.key);
     this.ids.push(r.id);
-    this.model.push(this.pairs.indexOf(r.modelName, r.modelVersion));
-    this.at.push(r.at);
   }
 
   encoded(): EncodedChunk {
-    const values: RootColumns = { keys: this.keys, ids: this.ids, models: this.pairs.pairs, model: this.model, at: Float64Array.from(this.at) };
-    return { seqs: Float64Array.from(this.seqs), values };
+    return this.encode({ keys: this.keys, ids: this.ids });
   }
 }
 

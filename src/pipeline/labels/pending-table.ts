@@ -4,36 +4,27 @@
 // checkpointed state exactly.
 import type { Db } from '../../storage/database.js';
 import { FifoJournal, type EncodedChunk } from '../../storage/fifo-journal.js';
-import { ModelPairs } from '../model-pairs.js';
+import { ModelChunk, type ModelColumns } from '../model-chunk.js';
 import type { PendingPrediction } from './join.js';
 
 const claimed = new WeakMap<Db, Set<string>>();
 
 type Pending = Omit<PendingPrediction, 'seq'>;
 
-interface PendingColumns {
+interface PendingColumns extends ModelColumns {
   ids: string[];
   classes: string[];
-  models: [string, string][];
-  model: number[];
-  at: Float64Array;
 }
 
 /** Pending predictions in the journal's chunk format, appended one by one (no object per prediction). */
-export class PendingChunk {
-  private readonly seqs: number[] = [];
+export class PendingChunk extends ModelChunk {
   private readonly ids: string[] = [];
   private readonly classes: string[] = [];
-  private readonly pairs = new ModelPairs();
-  private readonly model: number[] = [];
-  private readonly at: number[] = [];
 
   add(seq: number, id: string, modelName: string, modelVersion: string, predictedClass: string, atMs: number): void {
-    this.seqs.push(seq);
+    this.push(seq, modelName, modelVersion, atMs);
     this.ids.push(id);
     this.classes.push(predictedClass);
-    this.model.push(this.pairs.indexOf(modelName, modelVersion));
-    this.at.push(atMs);
   }
 
   /** A chunk of these predictions (ascending seq). */
@@ -44,8 +35,7 @@ export class PendingChunk {
   }
 
   encoded(): EncodedChunk {
-    const values: PendingColumns = { ids: this.ids, classes: this.classes, models: this.pairs.pairs, model: this.model, at: Float64Array.from(this.at) };
-    return { seqs: Float64Array.from(this.seqs), values };
+    return this.encode({ ids: this.ids, classes: this.classes });
   }
 }
 
