@@ -9,11 +9,15 @@ export interface Payload {
   proto: Uint8Array;
   json: Uint8Array;
   /**
-   * The same request with the first 4 bytes of every trace id set to `n`: a new prediction id for every
-   * span of every request (ids derive from trace and span id), as real traffic has. With one fixed
-   * request the prediction log only ever updated 512 rows and no label join held more than 512 entries.
+   * The same request as real traffic would send it at `atMs`: the first 4 bytes of every trace id set to
+   * a bijective hash of `n`, so every span of every request has a prediction id of its own (ids derive
+   * from trace and span id) spread over the key space as random trace ids are; and every span's times
+   * moved so that the request's last span starts at `atMs`. With one fixed request the prediction log
+   * only ever updated 512 rows; with ids counting up it only appended to its id index; and with the
+   * same 512 times in every request each of its three time indexes took inserts at 512 places across
+   * the whole index (4 KiB written per row, not the ~0.5 KiB a model server's increasing times cost).
    */
-  variant(n: number, format: 'proto' | 'json'): Buffer;
+  variant(n: number, format: 'proto' | 'json', atMs?: number): Buffer;
 }
 
 export function makePayload(spans = 512, model = 'bench'): Payload {
@@ -50,18 +54,48 @@ export function makePayload(spans = 512, model = 'bench'): Payload {
   const traceIds = [...new Set(finished.map((s) => s.spanContext().traceId))];
   const protoAt = offsetsOf(proto, traceIds.map((t) => Buffer.from(t, 'hex')));
   const jsonAt = offsetsOf(json, traceIds.map((t) => Buffer.from(`"traceId":"${t}"`)), '"traceId":"'.length);
+  const times = spanTimes(finished.flatMap((s) => [hrNanos(s.startTime), hrNanos(s.endTime)]), proto, json);
+  const lastStartMs = t0 + spans - 1;
   return {
     spans: finished.length,
     proto,
     json,
-    variant(n, format) {
+    variant(n, format, atMs = Date.now()) {
       const out = Buffer.from(format === 'proto' ? proto : json);
-      const prefix = (n >>> 0).toString(16).padStart(8, '0');
-      if (format === 'proto') for (const at of protoAt) out.writeUInt32BE(n >>> 0, at);
+      const id = Math.imul(n, 0x9e3779b1) >>> 0; // odd multiplier: a bijection on 32 bits
+      const prefix = id.toString(16).padStart(8, '0');
+      if (format === 'proto') for (const at of protoAt) out.writeUInt32BE(id, at);
       else for (const at of jsonAt) out.write(prefix, at, 'latin1');
+      const shift = BigInt(Math.round(atMs - lastStartMs)) * 1_000_000n;
+      if (format === 'proto') for (const t of times.proto) out.writeBigUInt64LE(t.nanos + shift, t.at);
+      else for (const t of times.json) out.write((t.nanos + shift).toString().padStart(19, '0'), t.at, 'latin1');
       return out;
     },
   };
+}
+
+const hrNanos = ([s, ns]: [number, number]): bigint => BigInt(s) * 1_000_000_000n + BigInt(ns);
+
+/**
+ * Where each span time sits in both encodings: in protobuf after the fixed64 tag of start_time_unix_nano
+ * (field 7) or end_time_unix_nano (field 8), in JSON as the 19-digit string after its key.
+ */
+function spanTimes(nanos: bigint[], proto: Buffer, json: Buffer): { proto: { at: number; nanos: bigint }[]; json: { at: number; nanos: bigint }[] } {
+  const out = { proto: [] as { at: number; nanos: bigint }[], json: [] as { at: number; nanos: bigint }[] };
+  const seen = new Set<string>();
+  for (const [k, v] of nanos.entries()) {
+    const start = k % 2 === 0;
+    const key = `${start}:${v}`;
+    if (seen.has(key)) continue; // spans may share a time: offsetsOf finds every occurrence at once
+    seen.add(key);
+    const fixed = Buffer.alloc(9);
+    fixed[0] = start ? 0x39 : 0x41;
+    fixed.writeBigUInt64LE(v, 1);
+    for (const at of offsetsOf(proto, [fixed], 1)) out.proto.push({ at, nanos: v });
+    const text = Buffer.from(`"${start ? 'start' : 'end'}TimeUnixNano":"${v}"`);
+    for (const at of offsetsOf(json, [text], text.length - 20)) out.json.push({ at, nanos: v });
+  }
+  return out;
 }
 
 /** Every offset (plus `skip`) at which one of `needles` occurs in `haystack`; each needle must occur. */
