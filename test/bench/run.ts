@@ -69,18 +69,23 @@ async function processed(agent: AgentHandle): Promise<number> {
   return s.filter((x) => x.name === 'model_predictions_total' && x.labels.model_name === 'bench').reduce((n, x) => n + x.value, 0);
 }
 
-async function ceiling(): Promise<Record<Transport, number>> {
+async function ceiling(): Promise<{ spansPerSecond: Record<Transport, number>; ackFloor: { p50Ms: number; p99Ms: number } }> {
   const ports = await allocatePorts();
   const child = fork(join(import.meta.dirname, 'bare-server.js'), [String(ports.grpc), String(ports.http)], { stdio: 'inherit' });
   await new Promise((r) => child.once('message', r));
-  const out = {} as Record<Transport, number>;
+  const spansPerSecond = {} as Record<Transport, number>;
   for (const t of TRANSPORTS) {
     const r = await saturate(t, t === 'grpc' ? ports.grpc : ports.http, payload, SECONDS);
-    out[t] = r.spansPerSecond;
+    spansPerSecond[t] = r.spansPerSecond;
     row(`ceiling: bare server, ${t} (spans/s)`, r.spansPerSecond.toFixed(0));
   }
+  // The acknowledgement latency of a server that does nothing, at the fixed load: what the client, the
+  // transport and this machine's scheduling cost before the agent does any work.
+  const f = await fixedRate('grpc', ports.grpc, payload, RATE, Math.min(FIXED_SECONDS, 30));
+  const ackFloor = { p50Ms: percentile(f.latenciesMs, 50), p99Ms: percentile(f.latenciesMs, 99) };
+  row(`ceiling: bare server at ${RATE} spans/s over gRPC: ack p50 / p99 (ms)`, `${ackFloor.p50Ms.toFixed(2)} / ${ackFloor.p99Ms.toFixed(2)}`);
   child.kill();
-  return out;
+  return { spansPerSecond, ackFloor };
 }
 
 async function agentThroughput(ceil: Record<Transport, number>) {
@@ -164,7 +169,7 @@ async function restartWithBacklog() {
 console.log(`modelwatch benchmark: payload ${payload.spans} spans, ${payload.proto.length} B protobuf, ${payload.json.length} B JSON; ${SECONDS} s per phase\n`);
 const ceil = await ceiling();
 results.ceiling = ceil;
-results.agent = await agentThroughput(ceil);
+results.agent = await agentThroughput(ceil.spansPerSecond);
 results.fixedLoad = await fixedLoad();
 results.restart = await restartWithBacklog();
 console.log('\ndrift: offline modelwatch drift against scipy, and the agent\'s drift run as its window grows');
