@@ -83,7 +83,7 @@ export class Assembler {
     const derived = p.id.length === p.traceId.length + p.spanId.length && p.id.startsWith(p.traceId) && p.id.endsWith(p.spanId);
     const root: RootInfo = { id: derived ? null : p.id, modelName: p.modelName, modelVersion: p.modelVersion, at, seq: this.nextRootSeq++ };
     this.roots.set(key, root);
-    this.rootChanges.chunk.add(root.seq, { key, id: root.id, modelName: root.modelName, modelVersion: root.modelVersion, at });
+    this.rootChanges.chunk.add(root.seq, key, root.id, root.modelName, root.modelVersion, at);
     if (this.roots.size > this.opts.maxEntries) this.roots.shift();
     return result;
   }
@@ -101,7 +101,7 @@ export class Assembler {
     else {
       this.waiting.set(key, { stages: [s], at });
       if (this.waiting.size > this.opts.maxEntries) {
-        this.expired += this.waiting.shift()![1].stages.length;
+        this.expired += this.waiting.shift()!.stages.length;
       }
     }
   }
@@ -109,12 +109,11 @@ export class Assembler {
   /** Maps keep insertion order, which is arrival order: expire from the front. */
   private expire(now: number): void {
     const limit = now - this.opts.ttlMs;
-    for (const [k, w] of this.waiting) {
-      if (w.at >= limit) break;
+    for (let w = this.waiting.oldest(); w && w.at < limit; w = this.waiting.oldest()) {
       this.expired += w.stages.length;
-      this.waiting.delete(k);
+      this.waiting.shift();
     }
-    for (let o = this.roots.oldest(); o && o[1].at < limit; o = this.roots.oldest()) this.roots.shift();
+    for (let o = this.roots.oldest(); o && o.at < limit; o = this.roots.oldest()) this.roots.shift();
   }
 
   get waitingCount(): number {
@@ -139,7 +138,7 @@ export class Assembler {
 
   /** The oldest root's seq, or the next seq when none is held: no root below it is held. */
   get lowRootSeq(): number {
-    return this.roots.oldest()?.[1].seq ?? this.nextRootSeq;
+    return this.roots.oldest()?.seq ?? this.nextRootSeq;
   }
 
   /** Every root, oldest first, as the journal keeps them (to write them all at once). */

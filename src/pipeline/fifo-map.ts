@@ -64,22 +64,24 @@ export class FifoMap<K, V> {
     this.head = this.tail = 0;
   }
 
-  /** The oldest entry, if any. */
-  oldest(): [K, V] | undefined {
+  // oldest() and shift() give the value alone: they run for every record (expiry, eviction), and a
+  // [key, value] pair each time was garbage the young generation had to sweep.
+
+  /** The oldest entry's value, if any. */
+  oldest(): V | undefined {
     this.skipDead();
-    const e = this.head < this.tail ? this.ring[this.head & this.mask]! : undefined;
-    return e && [e.key, e.value];
+    return this.head < this.tail ? this.ring[this.head & this.mask]!.value : undefined;
   }
 
-  /** Removes the oldest entry and returns it (one map operation, not a lookup and a delete). */
-  shift(): [K, V] | undefined {
+  /** Removes the oldest entry and returns its value (one map operation, not a lookup and a delete). */
+  shift(): V | undefined {
     this.skipDead();
     if (this.head === this.tail) return undefined;
     const e = this.ring[this.head & this.mask]!;
     this.ring[this.head++ & this.mask] = undefined;
     e.live = false;
     this.map.delete(e.key);
-    return [e.key, e.value];
+    return e.value;
   }
 
   /** Entries oldest first. Deleting the entry just visited (expiry from the front) is allowed. */

@@ -20,10 +20,11 @@ export class RootChunk extends ModelChunk {
   private readonly keys: string[] = [];
   private readonly ids: (string | null)[] = [];
 
-  add(seq: number, r: RootEntry): void {
-    this.push(seq, r.modelName, r.modelVersion, r.at);
-    this.keys.push(r.key);
-    this.ids.push(r.id);
+  /** Fields one by one: an object per root only to pass them was garbage at every prediction. */
+  add(seq: number, key: string, id: string | null, modelName: string, modelVersion: string, at: number): void {
+    this.push(seq, modelName, modelVersion, at);
+    this.keys.push(key);
+    this.ids.push(id);
   }
 
   encoded(): EncodedChunk {
@@ -70,7 +71,7 @@ export class RootsJournal {
     const taken = assembler.takeRootChanges();
     if (this.rewrite) {
       const all = new RootChunk();
-      for (const { seq, value } of assembler.rootEntries()) all.add(seq, value);
+      for (const { seq, value: r } of assembler.rootEntries()) all.add(seq, r.key, r.id, r.modelName, r.modelVersion, r.at);
       this.journal.clear(this.owner);
       this.journal.write(this.owner, [all.encoded()], [], assembler.lowRootSeq);
       return;

@@ -124,7 +124,7 @@ export class LabelJoin {
     this.early.delete(f.predictionId);
     this.early.set(f.predictionId, { id: f.predictionId, actualClass: f.actualClass, modelName: f.modelName, atMs: at });
     while (this.early.size > this.opts.maxPendingLabels) {
-      const [, oldest] = this.early.shift()!;
+      const oldest = this.early.shift()!;
       this.events.unmatched(oldest.modelName ?? '', 'evicted');
     }
   }
@@ -134,9 +134,8 @@ export class LabelJoin {
     for (let t = this.pending.oldestAtMs(); t !== undefined && t + this.opts.predictionTtlMs <= at; t = this.pending.oldestAtMs()) {
       this.pending.dropOldest();
     }
-    for (const l of this.early.values()) {
-      if (l.atMs + this.opts.labelTtlMs > at) break;
-      this.early.delete(l.id);
+    for (let l = this.early.oldest(); l !== undefined && l.atMs + this.opts.labelTtlMs <= at; l = this.early.oldest()) {
+      this.early.shift();
       this.events.unmatched(l.modelName ?? '', 'expired');
     }
   }
