@@ -121,7 +121,6 @@ class ProtoTraceDecoder {
 
   private span(end: number): void {
     const r = this.r;
-    const buf = r.buf;
     const core = this.core;
     const attrs = this.attrs;
     attrs.reset();
@@ -140,19 +139,19 @@ class ProtoTraceDecoder {
       switch (tag) {
         case T_TRACE_ID: {
           const e = r.lenEnd(end);
-          core.traceId = hexOf(buf, r.pos, e);
+          core.traceId = hexOf(r.nodeBuf, r.pos, e);
           r.pos = e;
           break;
         }
         case T_SPAN_ID: {
           const e = r.lenEnd(end);
-          core.spanId = hexOf(buf, r.pos, e);
+          core.spanId = hexOf(r.nodeBuf, r.pos, e);
           r.pos = e;
           break;
         }
         case T_PARENT_SPAN_ID: {
           const e = r.lenEnd(end);
-          core.parentSpanId = hexOf(buf, r.pos, e);
+          core.parentSpanId = hexOf(r.nodeBuf, r.pos, e);
           r.pos = e;
           break;
         }

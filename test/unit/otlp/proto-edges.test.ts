@@ -165,3 +165,17 @@ test('log records: time, else observed time; attributes decide; the body is not 
   assert.ok(Math.abs((r.records[0] as { timeMs: number }).timeMs - nsToMs(T0)) < 1e-3);
   assert.ok(Math.abs((r.records[1] as { timeMs: number }).timeMs - nsToMs(T0 + 7n)) < 1e-3);
 });
+
+test('attribute keys and short values repeat across spans through the decoder caches: each span reads its own', () => {
+  // 1500 distinct feature keys and values over a few hundred cache sets: keys and values that share a
+  // set, are evicted and come back must still decode to their own text.
+  const keys = Array.from({ length: 1500 }, (_, i) => `ml.feature.k${(i * 7919) % 100_003}`);
+  for (let round = 0; round < 3; round++) {
+    const spans = keys.map((k, i) => span({ attrs: [...base, kv(k, sv(`v${(i * 31 + round) % 977}`))] }));
+    const r = decodeTraceRequestProto(traceRequest(spans));
+    assert.equal(r.records.length, keys.length);
+    r.records.forEach((rec, i) => {
+      assert.deepStrictEqual((rec as PredictionRecord).features, { [keys[i].slice('ml.feature.'.length)]: `v${(i * 31 + round) % 977}` });
+    });
+  }
+});
