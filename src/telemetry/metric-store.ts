@@ -34,6 +34,12 @@ export interface InstrumentOptions {
 
 abstract class Instrument<V> {
   readonly series = new Map<string, Series<V>>();
+  /**
+   * The same series by label values, one Map level per label, so a lookup builds no key string: a join
+   * per record (the stages processor records three series per prediction) was ~6% of all the bytes the
+   * agent allocated at 10k spans/s. `series` stays the record of what exists (snapshot, points, removal).
+   */
+  private index = new Map<string, unknown>();
   overflowed = 0;
   constructor(readonly opts: InstrumentOptions, readonly maxSeries: number) {}
 
@@ -41,6 +47,18 @@ abstract class Instrument<V> {
 
   /** The series for these label values, created on first use, or the overflow series past the cap. */
   protected at(labels: readonly string[]): Series<V> {
+    const last = labels.length - 1;
+    if (last < 0) return this.atKey(labels);
+    let level = this.index;
+    for (let i = 0; i < last; i++) {
+      const next = level.get(labels[i]) as Map<string, unknown> | undefined;
+      if (next === undefined) return this.atKey(labels);
+      level = next;
+    }
+    return (level.get(labels[last]) as Series<V> | undefined) ?? this.atKey(labels);
+  }
+
+  private atKey(labels: readonly string[]): Series<V> {
     const key = labels.length === 1 ? labels[0] : labels.join(SEP);
     let s = this.series.get(key);
     if (s !== undefined) return s;
@@ -55,7 +73,33 @@ abstract class Instrument<V> {
     }
     s = { labels: [...labels], value: this.empty() };
     this.series.set(key, s);
+    this.indexSeries(s);
     return s;
+  }
+
+  private indexSeries(s: Series<V>): void {
+    const last = s.labels.length - 1;
+    if (last < 0) return;
+    let level = this.index;
+    for (let i = 0; i < last; i++) {
+      let next = level.get(s.labels[i]) as Map<string, unknown> | undefined;
+      if (next === undefined) level.set(s.labels[i], (next = new Map()));
+      level = next;
+    }
+    level.set(s.labels[last], s);
+  }
+
+  /** Removes one series (not the overflow series). */
+  protected removeSeries(labels: readonly string[]): void {
+    if (!this.series.delete(labels.length === 1 ? labels[0] : labels.join(SEP))) return;
+    let level: Map<string, unknown> | undefined = this.index;
+    for (let i = 0; i < labels.length - 1 && level; i++) level = level.get(labels[i]) as Map<string, unknown> | undefined;
+    level?.delete(labels[labels.length - 1]);
+  }
+
+  private reindex(): void {
+    this.index = new Map();
+    for (const [k, s] of this.series) if (k !== OVERFLOW_KEY) this.indexSeries(s);
   }
 
   protected attributes(key: string, s: Series<V>): Record<string, string> {
@@ -74,6 +118,7 @@ abstract class Instrument<V> {
   restore(rows: [string, readonly string[], V][]): void {
     this.series.clear();
     for (const [k, labels, value] of rows) if (this.compatible(value)) this.series.set(k, { labels, value });
+    this.reindex();
   }
 
   /** Whether a restored value fits this instrument as configured now (a reload may change it). */
@@ -102,7 +147,7 @@ export class Gauge extends Instrument<number> {
     this.at(labels).value = v;
   }
   remove(labels: readonly string[]): void {
-    this.series.delete(labels.join(SEP));
+    this.removeSeries(labels);
   }
   points(start: HrTime, end: HrTime) {
     return [...this.series].map(([k, s]) => ({ startTime: start, endTime: end, attributes: this.attributes(k, s), value: s.value }));

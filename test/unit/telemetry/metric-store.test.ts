@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { MetricStore, OVERFLOW_ATTRIBUTE } from '../../../src/telemetry/metric-store.js';
 import { mergeMetrics } from '../../../src/telemetry/producer.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 test('histogram buckets are upper-inclusive, like Prometheus le', () => {
   const store = new MetricStore();
@@ -64,4 +65,48 @@ test('stores exporting the same series are merged: counters and histograms summe
   assert.equal(h.count, 2);
   assert.equal(h.min, 0.5);
   assert.equal(h.max, 3);
+});
+
+test('series found by label values stay those collected: random adds, sets, removals and restores against a map', () => {
+  const u = mulberry32(11);
+  let store = new MetricStore();
+  let c = store.counter({ name: 'c', help: '', labels: ['a', 'b', 'c'] });
+  let g = store.gauge({ name: 'g', help: '', labels: ['a', 'b'] });
+  const counts = new Map<string, number>();
+  const gauges = new Map<string, number>();
+  const pick = (n: number) => `v${Math.floor(u() * n)}`;
+  const collected = (name: string, labels: string[]) => {
+    const m = new Map<string, number>();
+    for (const p of store.collect().find((x) => x.descriptor.name === name)?.dataPoints ?? []) m.set(JSON.stringify(labels.map((l) => p.attributes[l])), p.value as number);
+    return m;
+  };
+  for (let i = 0; i < 5000; i++) {
+    const op = u();
+    const labels3 = [pick(4), pick(3), pick(5)];
+    const labels2 = [pick(4), pick(6)];
+    if (op < 0.5) {
+      c.add(labels3, 1);
+      counts.set(JSON.stringify(labels3), (counts.get(JSON.stringify(labels3)) ?? 0) + 1);
+    } else if (op < 0.75) {
+      g.set(labels2, i);
+      gauges.set(JSON.stringify(labels2), i);
+    } else if (op < 0.95) {
+      g.remove(labels2);
+      gauges.delete(JSON.stringify(labels2));
+    } else {
+      // A restart (a new store) or a restore in place: either must keep counting the same series.
+      const state = structuredClone(store.snapshot());
+      if (op < 0.975) {
+        store = new MetricStore();
+        c = store.counter({ name: 'c', help: '', labels: ['a', 'b', 'c'] });
+        g = store.gauge({ name: 'g', help: '', labels: ['a', 'b'] });
+      }
+      store.restore(state);
+    }
+    // Often: a series lost now may be made whole again by a later operation on the same labels.
+    if (i % 10 === 0) {
+      assert.deepEqual(collected('c', ['a', 'b', 'c']), counts, `after operation ${i}`);
+      assert.deepEqual(collected('g', ['a', 'b']), gauges, `after operation ${i}`);
+    }
+  }
 });
