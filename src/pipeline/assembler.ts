@@ -25,7 +25,7 @@ export interface RootInfo {
   seq: number;
 }
 
-/** A root as the journal keeps it: its key (traceId/spanId) with the rest. */
+/** A root as the journal keeps it: its key (see rootKey) with the rest. */
 export type RootEntry = Omit<RootInfo, 'seq'> & { key: string };
 
 export interface AssemblerState {
@@ -37,13 +37,18 @@ export interface AssemblerState {
   roots?: RootColumns | [string, { id: string; modelName: string; modelVersion: string; at: number }][];
 }
 
-/** The prediction id the decoder derives when a span has no ml.prediction.id: trace id + span id. */
-export const derivedId = (key: string) => key.replace('/', '');
+/**
+ * A root's key is trace id + span id (32 and 16 hex digits, so no separator is needed), which is also the
+ * prediction id the decoder derives when a span has no ml.prediction.id: for such a prediction the key is
+ * its id string itself, one object shared with the other consumers and the label join, hashed once.
+ * Checkpoints and journals from before held keys as traceId/spanId: read through fromStoredKey.
+ */
+const fromStoredKey = (key: string) => key.replace('/', ''); // hex ids hold no other '/'
 
 export class Assembler {
-  /** children waiting for their prediction: key traceId/parentSpanId */
+  /** children waiting for their prediction: key traceId + parentSpanId */
   private waiting = new FifoMap<string, { stages: StageRecord[]; at: number }>();
-  /** predictions already handed on: key traceId/spanId */
+  /** predictions already handed on: key traceId + spanId */
   private roots = new FifoMap<string, RootInfo>();
   /** children whose prediction never came (dropped after the TTL) */
   expired = 0;
@@ -65,7 +70,8 @@ export class Assembler {
   }
 
   private prediction(p: PredictionRecord, at: number): PredictionRecord {
-    const key = p.traceId + '/' + p.spanId;
+    const derived = p.id.length === p.traceId.length + p.spanId.length && p.id.startsWith(p.traceId) && p.id.endsWith(p.spanId);
+    const key = derived ? p.id : p.traceId + p.spanId;
     const children = this.waiting.get(key);
     let result = p;
     if (children) {
@@ -80,7 +86,6 @@ export class Assembler {
       this.roots.delete(key);
       this.rootChanges.removed.push(again.seq);
     }
-    const derived = p.id.length === p.traceId.length + p.spanId.length && p.id.startsWith(p.traceId) && p.id.endsWith(p.spanId);
     const root: RootInfo = { id: derived ? null : p.id, modelName: p.modelName, modelVersion: p.modelVersion, at, seq: this.nextRootSeq++ };
     this.roots.set(key, root);
     this.rootChanges.chunk.add(root.seq, key, root.id, root.modelName, root.modelVersion, at);
@@ -89,10 +94,10 @@ export class Assembler {
   }
 
   private stage(s: StageRecord, at: number, out: ConsumerRecord[]): void {
-    const key = s.traceId + '/' + s.parentSpanId;
+    const key = s.traceId + s.parentSpanId;
     const root = this.roots.get(key);
     if (root) {
-      const late: LateStage = { kind: 'late_stage', predictionId: root.id ?? derivedId(key), modelName: root.modelName, modelVersion: root.modelVersion, stage: s.stage, seconds: s.seconds };
+      const late: LateStage = { kind: 'late_stage', predictionId: root.id ?? key, modelName: root.modelName, modelVersion: root.modelVersion, stage: s.stage, seconds: s.seconds };
       out.push(late);
       return;
     }
@@ -156,17 +161,20 @@ export class Assembler {
     const s = state as AssemblerState | undefined;
     if (!s) return { hadRoots: false };
     this.waiting = new FifoMap();
-    for (const [k, stages, at] of s.waiting) this.waiting.set(k, { stages, at });
+    for (const [k, stages, at] of s.waiting) this.waiting.set(fromStoredKey(k), { stages, at });
     this.roots = new FifoMap();
     this.rootChanges = { chunk: new RootChunk(), removed: [] };
     this.expired = s.expired;
     if (s.roots) {
       this.nextRootSeq = 0;
-      for (const [key, r] of legacyRoots(s.roots)) this.roots.set(key, { ...r, id: r.id === derivedId(key) ? null : r.id, seq: this.nextRootSeq++ });
+      for (const [stored, r] of legacyRoots(s.roots)) {
+        const key = fromStoredKey(stored);
+        this.roots.set(key, { ...r, id: r.id === key ? null : r.id, seq: this.nextRootSeq++ });
+      }
       return { hadRoots: true };
     }
     this.nextRootSeq = s.nextRootSeq ?? 0;
-    for (const { seq, value: { key, ...r } } of roots) this.roots.set(key, { ...r, seq });
+    for (const { seq, value: { key, ...r } } of roots) this.roots.set(fromStoredKey(key), { ...r, seq });
     return { hadRoots: false };
   }
 }
@@ -178,6 +186,6 @@ function* legacyRoots(roots: NonNullable<AssemblerState['roots']>): Iterable<[st
   }
   for (let i = 0; i < roots.keys.length; i++) {
     const [modelName, modelVersion] = roots.models[roots.model[i]];
-    yield [roots.keys[i], { id: roots.ids[i] ?? derivedId(roots.keys[i]), modelName, modelVersion, at: roots.at[i] }];
+    yield [roots.keys[i], { id: roots.ids[i] ?? fromStoredKey(roots.keys[i]), modelName, modelVersion, at: roots.at[i] }];
   }
 }

@@ -68,6 +68,21 @@ for (const [name, legacy] of Object.entries(legacyStates)) {
   });
 }
 
+test('roots and waiting children stored with traceId/spanId keys (before keys lost the separator) still join', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  // The journal as the previous version wrote it: one chunk whose keys hold the separator.
+  const old = restart(db, { waiting: [], roots: [['t9/s9', { id: 't9s9', modelName: 'm', modelVersion: '2', at: 5 }]], expired: 0 });
+  const state = checkpoint(db, old.journal, old.a) as { waiting: unknown[] };
+  db.prepare("UPDATE assembler_roots_chunks SET data = ? WHERE owner = 'consumer'").run(
+    serialize({ seqs: Float64Array.of(0), values: { keys: ['t9/s9'], ids: [null], models: [['m', '2']], model: [0], at: Float64Array.of(5) } }),
+  );
+  const { a } = restart(db, { ...state, waiting: [['t8/s8', [child('t8', 's8')], 5]] });
+  assert.deepEqual(a.process([child('t9', 's9'), prediction('t8', 's8', 'm')], 6).map((r) => (r.kind === 'late_stage' ? r.predictionId : (r as PredictionRecord).stages)), [
+    't9s9',
+    { postprocess: 0.25 },
+  ]);
+});
+
 test('after random traffic and checkpoints (some rolled back), a restart holds exactly the roots of the last one that committed', () => {
   const db = openDatabase(':memory:', { sync: 'normal' });
   const random = rng(9);
