@@ -25,7 +25,7 @@ export interface RootInfo {
   seq: number;
 }
 
-/** A root as the journal keeps it: its key (see rootKey) with the rest. */
+/** A root as the journal keeps it: its key (trace id + span id, see below) with the rest. */
 export type RootEntry = Omit<RootInfo, 'seq'> & { key: string };
 
 export interface AssemblerState {
