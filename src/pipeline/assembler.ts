@@ -4,6 +4,7 @@
 // children that come after are handed on as LateStage under the prediction's labels.
 // Time here is the queue row's receive time, so a replay after restart assembles exactly the same way.
 import { FifoMap } from './fifo-map.js';
+import { KeyedColumns } from './keyed-columns.js';
 import type { ConsumerRecord, LateStage, PredictionRecord, StageRecord, WireRecord } from './records.js';
 import { RootChunk, type RootChanges, type RootColumns } from './roots-journal.js';
 
@@ -14,19 +15,19 @@ export interface AssemblerOptions {
   maxEntries: number;
 }
 
-/** A prediction already handed on, for children that come after it. */
-export interface RootInfo {
+/**
+ * A prediction already handed on, for children that come after it, as the journal keeps it (in memory
+ * the roots are columns, with their arrival order as seq: see roots-journal.ts).
+ */
+export interface RootEntry {
+  /** trace id + span id (see below) */
+  key: string;
   /** null when it is the derived id, traceId + spanId (the usual case: no string kept per root). */
   id: string | null;
   modelName: string;
   modelVersion: string;
   at: number;
-  /** Arrival order: the roots' durable copy is a FifoJournal (see roots-journal.ts). */
-  seq: number;
 }
-
-/** A root as the journal keeps it: its key (trace id + span id, see below) with the rest. */
-export type RootEntry = Omit<RootInfo, 'seq'> & { key: string };
 
 export interface AssemblerState {
   waiting: [string, StageRecord[], number][];
@@ -48,8 +49,8 @@ const fromStoredKey = (key: string) => key.replace('/', ''); // hex ids hold no 
 export class Assembler {
   /** children waiting for their prediction: key traceId + parentSpanId */
   private waiting = new FifoMap<string, { stages: StageRecord[]; at: number }>();
-  /** predictions already handed on: key traceId + spanId */
-  private roots = new FifoMap<string, RootInfo>();
+  /** predictions already handed on: key traceId + spanId; the extra column holds the id when not derived */
+  private roots = new KeyedColumns(false);
   /** children whose prediction never came (dropped after the TTL) */
   expired = 0;
   private nextRootSeq = 0;
@@ -81,23 +82,25 @@ export class Assembler {
       result = { ...p, stages };
     }
     // The same prediction again (a retried send) moves to the young end, so the journal's order holds.
-    const again = this.roots.get(key);
-    if (again) {
+    const again = this.roots.slotOf(key);
+    if (again >= 0) {
+      this.rootChanges.removed.push(this.roots.seqAt(again));
       this.roots.delete(key);
-      this.rootChanges.removed.push(again.seq);
     }
-    const root: RootInfo = { id: derived ? null : p.id, modelName: p.modelName, modelVersion: p.modelVersion, at, seq: this.nextRootSeq++ };
-    this.roots.set(key, root);
-    this.rootChanges.chunk.add(root.seq, key, root.id, root.modelName, root.modelVersion, at);
-    if (this.roots.size > this.opts.maxEntries) this.roots.shift();
+    const seq = this.nextRootSeq++;
+    const id = derived ? null : p.id;
+    this.roots.add(key, seq, p.modelName, p.modelVersion, id, at);
+    this.rootChanges.chunk.add(seq, key, id, p.modelName, p.modelVersion, at);
+    if (this.roots.size > this.opts.maxEntries) this.roots.dropOldest();
     return result;
   }
 
   private stage(s: StageRecord, at: number, out: ConsumerRecord[]): void {
     const key = s.traceId + s.parentSpanId;
-    const root = this.roots.get(key);
-    if (root) {
-      const late: LateStage = { kind: 'late_stage', predictionId: root.id ?? key, modelName: root.modelName, modelVersion: root.modelVersion, stage: s.stage, seconds: s.seconds };
+    const root = this.roots.slotOf(key);
+    if (root >= 0) {
+      const r = this.roots;
+      const late: LateStage = { kind: 'late_stage', predictionId: r.extraAt(root) ?? key, modelName: r.modelNameAt(root), modelVersion: r.modelVersionAt(root), stage: s.stage, seconds: s.seconds };
       out.push(late);
       return;
     }
@@ -118,7 +121,7 @@ export class Assembler {
       this.expired += w.stages.length;
       this.waiting.shift();
     }
-    for (let o = this.roots.oldest(); o && o.at < limit; o = this.roots.oldest()) this.roots.shift();
+    for (let t = this.roots.oldestAtMs(); t !== undefined && t < limit; t = this.roots.oldestAtMs()) this.roots.dropOldest();
   }
 
   get waitingCount(): number {
@@ -143,13 +146,13 @@ export class Assembler {
 
   /** The oldest root's seq, or the next seq when none is held: no root below it is held. */
   get lowRootSeq(): number {
-    return this.roots.oldest()?.seq ?? this.nextRootSeq;
+    return this.roots.oldestSeq() ?? this.nextRootSeq;
   }
 
   /** Every root, oldest first, as the journal keeps them (to write them all at once). */
   rootEntries(): { seq: number; value: RootEntry }[] {
     const out: { seq: number; value: RootEntry }[] = [];
-    this.roots.forEach((r, key) => out.push({ seq: r.seq, value: { key, id: r.id, modelName: r.modelName, modelVersion: r.modelVersion, at: r.at } }));
+    this.roots.eachFrom(-Infinity, (seq, key, modelName, modelVersion, id, at) => out.push({ seq, value: { key, id, modelName, modelVersion, at } }));
     return out;
   }
 
@@ -162,19 +165,19 @@ export class Assembler {
     if (!s) return { hadRoots: false };
     this.waiting = new FifoMap();
     for (const [k, stages, at] of s.waiting) this.waiting.set(fromStoredKey(k), { stages, at });
-    this.roots = new FifoMap();
+    this.roots = new KeyedColumns(false);
     this.rootChanges = { chunk: new RootChunk(), removed: [] };
     this.expired = s.expired;
     if (s.roots) {
       this.nextRootSeq = 0;
       for (const [stored, r] of legacyRoots(s.roots)) {
         const key = fromStoredKey(stored);
-        this.roots.set(key, { ...r, id: r.id === key ? null : r.id, seq: this.nextRootSeq++ });
+        this.roots.add(key, this.nextRootSeq++, r.modelName, r.modelVersion, r.id === key ? null : r.id, r.at);
       }
       return { hadRoots: true };
     }
     this.nextRootSeq = s.nextRootSeq ?? 0;
-    for (const { seq, value: { key, ...r } } of roots) this.roots.set(fromStoredKey(key), { ...r, seq });
+    for (const { seq, value: r } of roots) this.roots.add(fromStoredKey(r.key), seq, r.modelName, r.modelVersion, r.id, r.at);
     return { hadRoots: false };
   }
 }

@@ -107,7 +107,7 @@ export class LabelJoin {
     // The same id again (a retried send): the newer prediction waits, at the young end.
     this.removePending(p.id);
     const entry: PendingPrediction = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, predictedClass: p.predictedClass, atMs: at, seq: this.nextSeq++ };
-    this.pending.add(entry);
+    this.pending.addPrediction(entry);
     while (this.pending.size > this.opts.maxPendingPredictions) this.pending.dropOldest();
   }
 
@@ -161,7 +161,7 @@ export class LabelJoin {
   loadPending(rows: Iterable<PendingPrediction>): void {
     this.pending.clear();
     const sorted = [...rows].sort((a, b) => a.seq - b.seq);
-    for (const r of sorted) this.pending.add(r);
+    for (const r of sorted) this.pending.addPrediction(r);
     if (sorted.length > 0) this.nextSeq = Math.max(this.nextSeq, sorted[sorted.length - 1].seq + 1);
   }
 

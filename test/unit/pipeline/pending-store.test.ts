@@ -20,7 +20,7 @@ test('random operations give the same predictions, in the same order, as a Map',
           assert.equal(store.delete(id), ref.delete(id));
         }
         const p = { id, modelName: `m${i % 3}`, modelVersion: '1', predictedClass: `c${i % 7}`, atMs: 1.7e12 + i + 0.5, seq: seq++ };
-        store.add(p);
+        store.addPrediction(p);
         ref.set(id, p);
       } else if (op < 0.75) {
         assert.equal(store.delete(id), ref.delete(id));
@@ -57,7 +57,7 @@ test('a ring full of holes is compacted rather than grown: predictions, order an
   let seq = 0;
   const add = (id: string) => {
     const p = { id, modelName: 'm', modelVersion: '1', predictedClass: 'a', atMs: seq * 1.5, seq: seq++ };
-    store.add(p);
+    store.addPrediction(p);
     ref.set(id, p);
   };
   const remove = (id: string) => assert.equal(store.delete(id), ref.delete(id));

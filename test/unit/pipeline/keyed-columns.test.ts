@@ -1,0 +1,81 @@
+// KeyedColumns as the assembler uses it for its roots (extra column: the prediction id, null when
+// derived, never interned) against a Map in arrival order: lookups by slot, re-sent keys moving to the
+// young end, evictions from the old end, holes compacted on the way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KeyedColumns } from '../../../src/pipeline/keyed-columns.js';
+import { mulberry32 } from '../../helpers/random.js';
+
+interface Root {
+  seq: number;
+  modelName: string;
+  modelVersion: string;
+  id: string | null;
+  at: number;
+}
+
+test('random roots give the same answers, in the same order, as a Map', () => {
+  for (const seed of [3, 4]) {
+    const u = mulberry32(seed);
+    const store = new KeyedColumns(false);
+    const ref = new Map<string, Root>();
+    let seq = 0;
+    const read = (slot: number): Root | undefined =>
+      slot < 0 ? undefined : { seq: store.seqAt(slot), modelName: store.modelNameAt(slot), modelVersion: store.modelVersionAt(slot), id: store.extraAt(slot), at: store.atMsAt(slot) };
+    for (let i = 0; i < 60_000; i++) {
+      const op = u();
+      const key = `t${Math.floor(u() * 5000)}`;
+      if (op < 0.55) {
+        // As the assembler does: a key sent again leaves its place first.
+        if (ref.has(key)) {
+          assert.equal(store.seqAt(store.slotOf(key)), ref.get(key)!.seq);
+          assert.equal(store.delete(key), ref.delete(key));
+        }
+        const r: Root = { seq: seq++, modelName: `m${i % 3}`, modelVersion: `${i % 2}`, id: u() < 0.5 ? null : `id-${i}`, at: 1.7e12 + i };
+        store.add(key, r.seq, r.modelName, r.modelVersion, r.id, r.at);
+        ref.set(key, r);
+        if (ref.size > 3000) {
+          store.dropOldest();
+          ref.delete(ref.keys().next().value!);
+        }
+      } else if (op < 0.7) {
+        assert.equal(store.delete(key), ref.delete(key));
+      } else if (op < 0.95) {
+        assert.deepEqual(read(store.slotOf(key)), ref.get(key));
+        assert.equal(store.has(key), ref.has(key));
+      } else {
+        const first = ref.values().next().value;
+        assert.deepEqual(read(store.oldestSlot()), first);
+        assert.equal(store.oldestSeq(), first?.seq);
+        assert.equal(store.oldestAtMs(), first?.at);
+      }
+      assert.equal(store.size, ref.size);
+    }
+    const all: [string, Root][] = [];
+    store.eachFrom(-Infinity, (seq, key, modelName, modelVersion, id, at) => all.push([key, { seq, modelName, modelVersion, id, at }]));
+    assert.deepEqual(all, [...ref]);
+  }
+});
+
+test('a ring full of holes is compacted rather than grown: order and lookups stay right', () => {
+  const store = new KeyedColumns(false);
+  const ref = new Map<string, number>();
+  let seq = 0;
+  const add = (key: string) => {
+    store.add(key, seq, 'm', '1', null, seq * 1.5);
+    ref.set(key, seq++);
+  };
+  // The oldest stays while two of every three newer ones leave from the middle: holes fill the ring.
+  add('pinned');
+  for (let i = 0; i < 20_000; i++) {
+    add(`k${i}`);
+    if (i % 3 !== 0) assert.equal(store.delete(`k${i}`), ref.delete(`k${i}`));
+  }
+  for (const [key, s] of ref) assert.equal(store.seqAt(store.slotOf(key)), s, key);
+  const order: string[] = [];
+  store.eachFrom(-Infinity, (_seq, key) => order.push(key));
+  assert.deepEqual(order, [...ref.keys()]);
+  const later: number[] = [];
+  store.eachFrom(15_000, (s) => later.push(s));
+  assert.deepEqual(later, [...ref.values()].filter((s) => s >= 15_000));
+});
