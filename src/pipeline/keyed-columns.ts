@@ -120,10 +120,13 @@ export class KeyedColumns {
     return slot < 0 ? undefined : this.seqs[slot];
   }
 
-  /** Removes the oldest entry. */
+  /** Removes the oldest entry (its slot is known: no lookup of its key, as delete() needs). */
   dropOldest(): void {
     this.skipHoles();
-    if (this.head < this.tail) this.delete(this.keys[this.head & this.mask]!);
+    if (this.head === this.tail) return;
+    const slot = this.head & this.mask;
+    this.index.delete(this.keys[slot]!);
+    this.keys[slot] = null;
   }
 
   /** Calls `fn` for each entry held with seq ≥ fromSeq, oldest first, without building objects. */
