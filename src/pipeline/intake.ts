@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from '../storage/queue.js';
 import type { Logger } from '../telemetry/logger.js';
+import { attachBatchStages } from './batch-stages.js';
 import type { Admission, AppendResult, IntakeSink } from './component.js';
 import { processMemory, type MemoryProbe } from './memory.js';
 import type { WireRecord } from './records.js';
@@ -89,7 +90,8 @@ export class QueueIntake {
 
   private async append(receiver: string, raw: readonly WireRecord[], items: number): Promise<AppendResult> {
     if (raw.length === 0) return { ok: true };
-    const records = this.opts.transform ? this.opts.transform(raw) : raw;
+    const joined = attachBatchStages(raw);
+    const records = this.opts.transform ? this.opts.transform(joined) : joined;
     const payload = this.queue.encode(records);
     if (payload.length > this.queue.capacityBytes) {
       return { ok: false, reason: 'queue_full', retryAfterMs: 0, message: 'batch larger than the whole queue capacity (storage.max_bytes)' };

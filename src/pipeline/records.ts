@@ -1,7 +1,8 @@
 // The records that flow from receivers through the durable queue to processors and exporters.
-// Receivers produce the "wire" records (PredictionRecord, StageRecord, FeedbackRecord) exactly as they
-// arrived; the queue stores them; each consumer assembles stage children onto their prediction
-// (see assembler.ts), so processors see Prediction with stage latencies already joined.
+// Receivers produce the "wire" records (PredictionRecord, StageRecord, FeedbackRecord) as they arrived,
+// except that stage children sent in the same Export call as their prediction are already added to its
+// `stages` (batch-stages.ts); the queue stores them; each consumer assembles the remaining children onto
+// their prediction (see assembler.ts), so processors see Prediction with stage latencies already joined.
 
 export type FeatureValue = number | string | boolean | null;
 
@@ -35,7 +36,7 @@ export interface PredictionRecord {
   groundTruthValue?: number;
   /** Set when the span status is ERROR: error.type, else the exception type, else "_OTHER" (as OTel semconv). */
   errorType?: string;
-  /** Stage latencies (seconds) of children carried in the same span set, filled by the assembler. */
+  /** Stage latencies (seconds) of its children: those of the same Export call added at intake, the rest by the assembler. */
   stages?: Partial<Record<StageName, number>>;
   /** ml.tag.<key> attributes (e.g. a user id for data-subject requests). */
   tags?: Record<string, string>;

@@ -68,3 +68,17 @@ test('a queue with no room refuses before reading and after the wait; room retur
   assert.ok((await sink.admit(100)).ok);
   assert.equal(queue.rowCount, 0);
 });
+
+test('stage children sent with their prediction are queued on it, not as records of their own', async () => {
+  const { queue, sink } = setup();
+  const traceId = 'a'.repeat(32);
+  const spanId = '1'.repeat(16);
+  const stage = (parentSpanId: string, s: 'preprocess' | 'inference'): WireRecord => ({ kind: 'stage', traceId, parentSpanId, spanId: '2'.repeat(16), stage: s, seconds: 0.5, endMs: 1 });
+  const prediction: WireRecord = { kind: 'prediction', id: traceId + spanId, traceId, spanId, startMs: 0, endMs: 1, modelName: 'm', modelVersion: '1', predictedClass: 'a', features: {} };
+  const elsewhere = stage('3'.repeat(16), 'inference');
+  assert.ok((await sink.append([stage(spanId, 'preprocess'), stage(spanId, 'inference'), elsewhere, prediction], 4)).ok);
+  const [row] = queue.read(0, 10);
+  assert.equal(row.records.length, 2);
+  assert.deepEqual(row.records[0], elsewhere);
+  assert.deepEqual((row.records[1] as { stages?: object }).stages, { preprocess: 0.5, inference: 0.5 });
+});
