@@ -1,5 +1,6 @@
 // The benchmark's payload: 512 prediction spans with about 12 attributes each, serialized by the real
 // OpenTelemetry JS serializers (the bytes the OTLP exporters send).
+import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -20,7 +21,12 @@ export interface Payload {
   variant(n: number, format: 'proto' | 'json', atMs?: number): Buffer;
 }
 
-export function makePayload(spans = 512, model = 'bench'): Payload {
+/**
+ * `predictions` root spans; with `stages`, each also has preprocess, inference and postprocess children
+ * (ended before it, as a model server's spans are), so a request of 128 predictions holds 512 spans, as
+ * the OTel SDK's batch processor sends them.
+ */
+export function makePayload(predictions = 512, model = 'bench', opts: { stages?: boolean } = {}): Payload {
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'bench-model-server', 'host.name': 'bench' }),
@@ -28,7 +34,7 @@ export function makePayload(spans = 512, model = 'bench'): Payload {
   });
   const tracer = provider.getTracer('bench');
   const t0 = Date.now();
-  for (let i = 0; i < spans; i++) {
+  for (let i = 0; i < predictions; i++) {
     const s = tracer.startSpan('predict', {
       startTime: t0 + i,
       attributes: {
@@ -46,6 +52,14 @@ export function makePayload(spans = 512, model = 'bench'): Payload {
         'http.route': '/predict',
       },
     });
+    if (opts.stages) {
+      const parent = trace.setSpan(context.active(), s);
+      let at = t0 + i;
+      for (const [stage, ms] of [['preprocess', 2], ['inference', 12 + (i % 30)], ['postprocess', 1]] as const) {
+        tracer.startSpan(stage, { startTime: at }, parent).end(at + ms);
+        at += ms;
+      }
+    }
     s.end(t0 + i + 20 + (i % 40));
   }
   const finished = memory.getFinishedSpans();
@@ -55,7 +69,7 @@ export function makePayload(spans = 512, model = 'bench'): Payload {
   const protoAt = offsetsOf(proto, traceIds.map((t) => Buffer.from(t, 'hex')));
   const jsonAt = offsetsOf(json, traceIds.map((t) => Buffer.from(`"traceId":"${t}"`)), '"traceId":"'.length);
   const times = spanTimes(finished.flatMap((s) => [hrNanos(s.startTime), hrNanos(s.endTime)]), proto, json);
-  const lastStartMs = t0 + spans - 1;
+  const lastStartMs = t0 + predictions - 1;
   return {
     spans: finished.length,
     proto,
