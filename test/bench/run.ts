@@ -46,11 +46,23 @@ function agentEnv(ports: AgentPorts, dir: string): Record<string, string> {
 }
 
 /** The embedded default pipeline (config/modelwatch.yaml) on bench ports: what a user runs. */
-async function startDefaultAgent(dir: string, ports?: AgentPorts): Promise<AgentHandle> {
+async function startDefaultAgent(dir: string, ports?: AgentPorts, edit: (yaml: string) => string = (y) => y): Promise<AgentHandle> {
   const p = ports ?? (await allocatePorts());
   const defaultConfig = join(REPO_ROOT, 'config', 'modelwatch.yaml');
   const { readFileSync } = await import('node:fs');
-  return startAgent({ dir, ports: p, env: agentEnv(p, dir), config: () => readFileSync(defaultConfig, 'utf8') });
+  return startAgent({ dir, ports: p, env: agentEnv(p, dir), config: () => edit(readFileSync(defaultConfig, 'utf8')) });
+}
+
+/** The default pipeline with fewer parts, to tell what each costs at the fixed load. */
+const PARTS: { name: string; edit: (yaml: string) => string }[] = [
+  { name: 'receive, decode and commit to the queue only', edit: (y) => pipelineLine(pipelineLine(y, 'processors', '[]'), 'exporters', '[prometheus]') },
+  { name: 'all four processors, no prediction log', edit: (y) => pipelineLine(y, 'exporters', '[prometheus]') },
+];
+
+function pipelineLine(yaml: string, key: 'processors' | 'exporters', value: string): string {
+  const re = new RegExp(`^(      ${key}: )\\[.*\\]$`, 'm');
+  if (!re.test(yaml)) throw new Error(`config/modelwatch.yaml: no "${key}: [...]" line in the pipeline to edit`);
+  return yaml.replace(re, `$1${value}`);
 }
 
 /** The queue's newest row id and every consumer's position (processors and each record exporter). */
@@ -156,9 +168,9 @@ async function stagedTraffic() {
   return out;
 }
 
-async function fixedLoad() {
+async function fixedLoad(part?: (typeof PARTS)[number]) {
   const dir = mkdtempSync(join(tmpdir(), 'modelwatch-bench-'));
-  const agent = await startDefaultAgent(dir);
+  const agent = await startDefaultAgent(dir, undefined, part?.edit);
   const pid = agent.proc.pid!;
   await sleep(1000);
   const cpu0 = cpuSeconds(pid);
@@ -167,9 +179,13 @@ async function fixedLoad() {
   const cpu = (cpuSeconds(pid) - cpu0) / r.seconds;
   const peak = rss.stop();
   const out = { rate: RATE, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99) };
-  row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s: CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
-  row(`fixed load: peak RSS (MiB)`, peak.toFixed(0));
-  row(`fixed load: acknowledgement p50 / p99 (ms)`, `${out.ackP50Ms.toFixed(2)} / ${out.ackP99Ms.toFixed(2)}`);
+  if (part) {
+    row(`  ${part.name}: CPU % / RSS MiB / ack p50, p99 ms`, `${out.cpuPercentOfOneCore.toFixed(1)} / ${peak.toFixed(0)} / ${out.ackP50Ms.toFixed(2)}, ${out.ackP99Ms.toFixed(2)}`);
+  } else {
+    row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s: CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
+    row(`fixed load: peak RSS (MiB)`, peak.toFixed(0));
+    row(`fixed load: acknowledgement p50 / p99 (ms)`, `${out.ackP50Ms.toFixed(2)} / ${out.ackP99Ms.toFixed(2)}`);
+  }
   await agent.stop();
   settle(dir);
   return out;
@@ -214,6 +230,12 @@ results.ceiling = ceil;
 results.agent = await agentThroughput(ceil.spansPerSecond);
 results.stagedTraffic = await stagedTraffic();
 results.fixedLoad = await fixedLoad();
+// The same load on the default pipeline with parts left out (no consumer at all in the first: the queue
+// only grows, so it also saves the deletes).
+console.log(`fixed load ${RATE} spans/s for ${FIXED_SECONDS} s, parts of the pipeline only:`);
+const parts: Record<string, unknown> = {};
+for (const part of PARTS) parts[part.name] = await fixedLoad(part);
+results.fixedLoadParts = parts;
 results.restart = await restartWithBacklog();
 console.log('\ndrift: offline modelwatch drift against scipy, and the agent\'s drift run as its window grows');
 results.driftOffline = await benchDriftOffline();
