@@ -18,22 +18,9 @@ export class PendingStore extends KeyedColumns {
     this.add(p.id, p.seq, p.modelName, p.modelVersion, p.predictedClass, p.atMs);
   }
 
-  /** The oldest prediction held. */
-  oldest(): PendingPrediction | undefined {
-    const slot = this.oldestSlot();
-    return slot < 0 ? undefined : this.entry(slot);
-  }
-
   /** As KeyedColumns.eachFrom, the class never null. */
   override eachFrom(fromSeq: number, fn: (seq: number, id: string, modelName: string, modelVersion: string, predictedClass: string, atMs: number) => void): void {
     super.eachFrom(fromSeq, fn as EachEntry);
-  }
-
-  /** The predictions held with seq ≥ fromSeq, oldest first. */
-  from(fromSeq = -Infinity): PendingPrediction[] {
-    const out: PendingPrediction[] = [];
-    this.eachFrom(fromSeq, (seq, id, modelName, modelVersion, predictedClass, atMs) => out.push({ id, modelName, modelVersion, predictedClass: predictedClass!, atMs, seq }));
-    return out;
   }
 
   private entry(slot: number): PendingPrediction {
