@@ -146,10 +146,12 @@ async function agentThroughput(ceil: Record<Transport, number>) {
  * prediction is four spans to decode and to join, so predictions/s is the figure that compares.
  */
 async function stagedTraffic() {
-  const staged = makePayload(128, 'bench', { stages: true });
+  const predictions = 128;
+  const staged = makePayload(predictions, 'bench', { stages: true });
+  const queue = new Queue(openDatabase(':memory:'), 1);
   const records = decodeTraceRequestProto(staged.variant(1, 'proto')).records;
-  const queuedBytes = new Queue(openDatabase(':memory:'), 1).encode(attachBatchStages(decodeTraceRequestProto(staged.variant(2, 'proto')).records)).length;
-  const unjoinedBytes = new Queue(openDatabase(':memory:'), 1).encode(records).length;
+  const unjoinedBytes = queue.encode(records).length;
+  const queuedBytes = queue.encode(attachBatchStages(records)).length; // after: the join changes predictions in place
   const dir = mkdtempSync(join(tmpdir(), 'modelwatch-bench-'));
   const agent = await startDefaultAgent(dir);
   const pid = agent.proc.pid!;
@@ -162,7 +164,7 @@ async function stagedTraffic() {
   await agent.stop();
   settle(dir);
   const spans = r.spans / (r.seconds + drainS);
-  const out = { spansPerRequest: staged.spans, sustainedSpansPerSecond: spans, sustainedPredictionsPerSecond: spans / 4, drainSeconds: drainS, cpuCores: cpu, queuedBytesPerRequest: queuedBytes, queuedBytesUnjoined: unjoinedBytes };
+  const out = { spansPerRequest: staged.spans, sustainedSpansPerSecond: spans, sustainedPredictionsPerSecond: (spans * predictions) / staged.spans, drainSeconds: drainS, cpuCores: cpu, queuedBytesPerRequest: queuedBytes, queuedBytesUnjoined: unjoinedBytes };
   row('with stage children: gRPC sustained (predictions/s)', `${out.sustainedPredictionsPerSecond.toFixed(0)}  (${spans.toFixed(0)} spans/s, drain ${drainS.toFixed(1)} s, ${cpu.toFixed(2)} cores)`);
   row('with stage children: queued bytes/request (joined / not)', `${queuedBytes} / ${unjoinedBytes}`);
   return out;
