@@ -7,6 +7,8 @@ import { AggregationTemporality, DataPointType, type MetricData } from '@opentel
 export const OVERFLOW_ATTRIBUTE = 'otel_metric_overflow';
 const OVERFLOW_KEY = '\u0000overflow';
 const SEP = '\u0001';
+/** The key a series is recorded under in `series`. */
+const keyOf = (labels: readonly string[]) => (labels.length === 1 ? labels[0] : labels.join(SEP));
 
 interface Series<V> {
   labels: readonly string[];
@@ -59,7 +61,7 @@ abstract class Instrument<V> {
   }
 
   private atKey(labels: readonly string[]): Series<V> {
-    const key = labels.length === 1 ? labels[0] : labels.join(SEP);
+    const key = keyOf(labels);
     let s = this.series.get(key);
     if (s !== undefined) return s;
     if (this.series.size >= this.maxSeries) {
@@ -91,7 +93,7 @@ abstract class Instrument<V> {
 
   /** Removes one series (not the overflow series). */
   protected removeSeries(labels: readonly string[]): void {
-    if (!this.series.delete(labels.length === 1 ? labels[0] : labels.join(SEP))) return;
+    if (!this.series.delete(keyOf(labels))) return;
     let level: Map<string, unknown> | undefined = this.index;
     for (let i = 0; i < labels.length - 1 && level; i++) level = level.get(labels[i]) as Map<string, unknown> | undefined;
     level?.delete(labels[labels.length - 1]);
