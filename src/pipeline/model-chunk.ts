@@ -50,3 +50,13 @@ export class ModelChunk {
     return { seqs: Float64Array.from(this.seqs), values };
   }
 }
+
+/** A stored chunk back to one value per entry: `entry` gets each entry's index, model and time. */
+export function decodeModelChunk<T>(c: ModelColumns, count: number, entry: (i: number, modelName: string, modelVersion: string, at: number) => T): T[] {
+  const out: T[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const [modelName, modelVersion] = c.models[c.model[i]];
+    out[i] = entry(i, modelName, modelVersion, c.at[i]);
+  }
+  return out;
+}

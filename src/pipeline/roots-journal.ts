@@ -6,7 +6,7 @@
 import type { Db } from '../storage/database.js';
 import { FifoJournal, type EncodedChunk } from '../storage/fifo-journal.js';
 import type { Assembler, RootEntry } from './assembler.js';
-import { ModelChunk, type ModelColumns } from './model-chunk.js';
+import { decodeModelChunk, ModelChunk, type ModelColumns } from './model-chunk.js';
 
 /** Columns; `ids` holds null for a prediction id equal to traceId + spanId (the usual case). Checkpoints
  *  from before the journal held all roots in this form in their state. */
@@ -34,10 +34,7 @@ export class RootChunk extends ModelChunk {
 
 function decode(data: unknown): RootEntry[] {
   const c = data as RootColumns;
-  return c.keys.map((key, i) => {
-    const [modelName, modelVersion] = c.models[c.model[i]];
-    return { key, id: c.ids[i], modelName, modelVersion, at: c.at[i] };
-  });
+  return decodeModelChunk(c, c.keys.length, (i, modelName, modelVersion, at) => ({ key: c.keys[i], id: c.ids[i], modelName, modelVersion, at }));
 }
 
 const TABLE = 'assembler_roots';

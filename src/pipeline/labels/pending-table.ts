@@ -4,7 +4,7 @@
 // checkpointed state exactly.
 import type { Db } from '../../storage/database.js';
 import { FifoJournal, type EncodedChunk } from '../../storage/fifo-journal.js';
-import { ModelChunk, type ModelColumns } from '../model-chunk.js';
+import { decodeModelChunk, ModelChunk, type ModelColumns } from '../model-chunk.js';
 import type { PendingPrediction } from './join.js';
 
 const claimed = new WeakMap<Db, Set<string>>();
@@ -41,10 +41,7 @@ export class PendingChunk extends ModelChunk {
 
 function decode(data: unknown): Pending[] {
   const c = data as PendingColumns;
-  return c.ids.map((id, i) => {
-    const [modelName, modelVersion] = c.models[c.model[i]];
-    return { id, modelName, modelVersion, predictedClass: c.classes[i], atMs: c.at[i] };
-  });
+  return decodeModelChunk(c, c.ids.length, (i, modelName, modelVersion, atMs) => ({ id: c.ids[i], modelName, modelVersion, predictedClass: c.classes[i], atMs }));
 }
 
 /**
