@@ -85,9 +85,22 @@ function emptyRow(id: string): LogRow {
   };
 }
 
+/** "000Z" ... "999Z": the milliseconds and zone that end an ISO time. */
+const MILLIS = Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(3, '0')}Z`);
+/** The second last formatted, and its "YYYY-MM-DDTHH:MM:SS." (a batch's times share a few seconds). */
+let cachedSecond = NaN;
+let cachedPrefix = '';
+
+/** As new Date(ms).toISOString(), which cost a tenth of the log thread's time (0.45 µs a row). */
 export function isoTime(ms: number): string | undefined {
   if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
-  return new Date(ms).toISOString();
+  const whole = Math.trunc(ms); // a Date truncates its time value toward zero
+  const second = Math.floor(whole / 1000);
+  if (second !== cachedSecond) {
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    cachedSecond = second;
+  }
+  return cachedPrefix + MILLIS[whole - second * 1000];
 }
 
 /** JSON text with cleaned keys and strings, non-finite numbers as strings. */
@@ -117,6 +130,15 @@ function jsonSafe(v: unknown, clean: Clean): unknown {
     return out;
   }
   return v ?? null;
+}
+
+/** The last resource written and its JSON: the records of one request share their resource object. */
+let lastResource: { value: object; clean: Clean; json: string } | undefined;
+
+function resourceJson(value: Record<string, string>, clean: Clean): string {
+  // Records are immutable once queued, so an object seen before has the same JSON.
+  if (lastResource?.value !== value || lastResource.clean !== clean) lastResource = { value, clean, json: toJson(value, clean) };
+  return lastResource.json;
 }
 
 function text(v: string | undefined, clean: Clean): string | null {
@@ -169,7 +191,7 @@ export function toRow(rec: ConsumerRecord, clean: Clean = wellFormed): Mapped {
     row.error_type = text(rec.errorType, clean);
     row.trace_id = text(rec.traceId, clean);
     row.span_id = text(rec.spanId, clean);
-    row.resource = rec.resource ? toJson(rec.resource, clean) : null;
+    row.resource = rec.resource ? resourceJson(rec.resource, clean) : null;
     row.tags = rec.tags ? toJson(rec.tags, clean) : null;
     if (rec.groundTruthClass !== undefined || rec.groundTruthValue !== undefined) {
       // A label known at prediction time arrived with the prediction.
