@@ -112,6 +112,7 @@ export class Service {
     const agentMetrics = new AgentMetrics(meter, queue, {
       orphanStages: () => this.consumers.reduce((n, c) => n + c.assembler.expired, 0),
       overflowSeries: () => this.stores.reduce((n, s) => n + [...s.overflowCounts().values()].reduce((a, b) => a + b, 0), 0),
+      consumers: () => this.consumers,
     });
     this.agentMetrics = agentMetrics;
 

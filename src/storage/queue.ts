@@ -43,6 +43,7 @@ export class Queue {
   private readonly sizeBelow;
   private readonly deleteBelow;
   private readonly lastId;
+  private readonly after;
 
   constructor(private readonly db: Db, readonly capacityBytes: number) {
     db.exec(`CREATE TABLE IF NOT EXISTS queue (
@@ -58,6 +59,7 @@ export class Queue {
     this.sizeBelow = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM queue WHERE id <= ?');
     this.deleteBelow = db.prepare('DELETE FROM queue WHERE id <= ?');
     this.lastId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0) AS id");
+    this.after = db.prepare('SELECT coalesce(sum(items), 0) AS items, min(received_ms) AS oldest FROM queue WHERE id > ?');
     const total = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM queue').get() as { n: number; b: number };
     this.rows = total.n;
     this.bytes = total.b;
@@ -72,6 +74,15 @@ export class Queue {
   /** The id of the newest row ever written (ids are never reused). */
   get headId(): number {
     return (this.lastId.get() as { id: number }).id;
+  }
+
+  /**
+   * What a reader at `afterId` has still to read: the records, and when the oldest of their rows was
+   * received (undefined: none). Reads only the rows' sizes and times, never a payload.
+   */
+  backlogAfter(afterId: number): { records: number; oldestMs: number | undefined } {
+    const r = this.after.get(afterId) as { items: number; oldest: number | null };
+    return { records: r.items, oldestMs: r.oldest ?? undefined };
   }
 
   /** Serialized size of a batch: what it will count against the capacity. */

@@ -11,7 +11,11 @@ export class AgentMetrics implements IntakeTelemetry {
   private readonly exporterFailed;
   private readonly processorErrors;
 
-  constructor(meter: Meter, queue: Queue, extra: { orphanStages: () => number; overflowSeries: () => number }) {
+  constructor(
+    meter: Meter,
+    queue: Queue,
+    extra: { orphanStages: () => number; overflowSeries: () => number; consumers: () => readonly { name: string; position: number }[] },
+  ) {
     this.acceptedSpans = meter.createCounter('modelwatch_receiver_accepted_spans', { description: 'Spans and log records accepted into the queue' });
     this.refusedSpans = meter.createCounter('modelwatch_receiver_refused_spans', { description: 'Spans and log records refused, by reason (malformed, queue_full, ...)' });
     this.exporterSent = meter.createCounter('modelwatch_exporter_sent', { description: 'Records delivered by record exporters' });
@@ -20,6 +24,19 @@ export class AgentMetrics implements IntakeTelemetry {
     meter.createObservableGauge('modelwatch_queue_rows', { description: 'Batches held in the durable queue' }).addCallback((r) => r.observe(queue.rowCount));
     meter.createObservableGauge('modelwatch_queue_bytes', { description: 'Bytes held in the durable queue', unit: 'By' }).addCallback((r) => r.observe(queue.usedBytes));
     meter.createObservableGauge('modelwatch_queue_capacity_bytes', { description: 'Queue bound (storage.max_bytes)', unit: 'By' }).addCallback((r) => r.observe(queue.capacityBytes));
+    // How far each consumer is behind the intake: the signal that the agent no longer keeps up (a slow or
+    // failing exporter, or more traffic than it can process), long before the queue fills. One query per
+    // consumer per collection, over the rows it has still to read.
+    const lagRecords = meter.createObservableGauge('modelwatch_consumer_lag_records', { description: 'Records accepted into the queue that this consumer has not processed yet' });
+    const lagSeconds = meter.createObservableGauge('modelwatch_consumer_lag_seconds', { description: 'Age of the oldest queued batch this consumer has not processed (0 when caught up)', unit: 's' });
+    meter.addBatchObservableCallback((r) => {
+      const now = Date.now();
+      for (const c of extra.consumers()) {
+        const backlog = queue.backlogAfter(c.position);
+        r.observe(lagRecords, backlog.records, { consumer: c.name });
+        r.observe(lagSeconds, backlog.oldestMs === undefined ? 0 : Math.max(0, now - backlog.oldestMs) / 1000, { consumer: c.name });
+      }
+    }, [lagRecords, lagSeconds]);
     meter.createObservableCounter('modelwatch_orphan_stages', { description: 'Stage spans whose prediction span never arrived' }).addCallback((r) => r.observe(extra.orphanStages()));
     meter.createObservableCounter('modelwatch_metric_overflow_series', { description: 'Records that fell into an overflow series past the cardinality cap' }).addCallback((r) => r.observe(extra.overflowSeries()));
   }

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts, pipelineConfig } from '../../helpers/agent.js';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres.js';
+import { parsePromText } from '../../helpers/prom-text.js';
 import { agentEnv, httpStatus, IdSender, promSum, queueDrained, seededRandom } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelwatch-pg-kill9-'));
@@ -91,6 +92,17 @@ test('PostgreSQL outage with a kill -9 in the middle: nothing lost, nothing dupl
   assert.notEqual(await readyz(), 200, 'not ready while the log cannot be written');
   await sleep(500);
   assert.ok(sender.acked.size > ackedBeforeOutage, 'the agent keeps acknowledging during the outage');
+  // The log's consumer falls behind and says so; the processors keep up.
+  const logLag = { consumer: 'pipeline/predictions/exporter/prediction_log/pg' };
+  const lagging = await eventually(async () => {
+    const acked = sender.acked.size; // all committed before this scrape, none written by the log
+    const text = await agent!.metricsText();
+    const records = promSum(text, 'modelwatch_consumer_lag_records', logLag);
+    const seconds = promSum(text, 'modelwatch_consumer_lag_seconds', logLag);
+    return records >= acked - ackedBeforeOutage && seconds >= 0.5 ? { records, seconds } : undefined;
+  }, 'the log consumer reports its backlog');
+  const processorsLag = promSum(await agent.metricsText(), 'modelwatch_consumer_lag_seconds', { consumer: 'pipeline/predictions/processors' });
+  assert.ok(processorsLag < lagging.seconds, `the processors keep up (lag ${processorsLag} s, the log's ${lagging.seconds} s)`);
 
   // SIGKILL with requests in flight, the database still down.
   const inFlightAtKill = senders.inFlight();
@@ -105,6 +117,10 @@ test('PostgreSQL outage with a kill -9 in the middle: nothing lost, nothing dupl
   await sleep(500);
   await senders.stop();
   const metrics = await queueDrained(agent);
+  for (const name of ['modelwatch_consumer_lag_records', 'modelwatch_consumer_lag_seconds']) {
+    const samples = parsePromText(metrics).filter((s) => s.name === name);
+    assert.deepEqual(samples.map((s) => [s.labels.consumer, s.value]).sort(), [['pipeline/predictions/exporter/prediction_log/pg', 0], ['pipeline/predictions/processors', 0]], `${name} once drained`);
+  }
 
   const { ids, distinct } = await loggedRows(pgServer.url);
   const logged = new Set(ids);

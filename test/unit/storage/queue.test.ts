@@ -63,3 +63,20 @@ test('rows whose decoded copies were dropped (every consumer read them) are stil
   assert.deepEqual(rows.map((r) => (r.records[0] as { predictionId: string }).predictionId), ['a', 'b', 'c']);
   db.close();
 });
+
+test("a reader's backlog: the records after its position and when the oldest of their rows arrived", () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const queue = new Queue(db, 1024 ** 2);
+  const sizes = [2, 3, 4];
+  for (const [i, n] of sizes.entries()) {
+    const records = Array.from({ length: n }, (_, k) => feedback(`r${i}-${k}`));
+    queue.append('otlp', n, queue.encode(records), 1000 * (i + 1), records);
+  }
+  assert.deepEqual(queue.backlogAfter(0), { records: 9, oldestMs: 1000 });
+  assert.deepEqual(queue.backlogAfter(1), { records: 7, oldestMs: 2000 });
+  assert.deepEqual(queue.backlogAfter(2), { records: 4, oldestMs: 3000 });
+  assert.deepEqual(queue.backlogAfter(3), { records: 0, oldestMs: undefined });
+  // Trimmed rows are no one's backlog: a reader behind the trim (none should be) sees what is left.
+  queue.trimThrough(1);
+  assert.deepEqual(queue.backlogAfter(0), { records: 7, oldestMs: 2000 });
+});
