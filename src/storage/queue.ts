@@ -53,6 +53,10 @@ export class Queue {
       items INTEGER NOT NULL,
       bytes INTEGER NOT NULL,
       payload BLOB NOT NULL)`);
+    // Sizes and times without the payloads: a row's first bytes of payload share its table page, so
+    // scanning the table for them read a page per row (10 ms for 4,000 rows of 200 KB; 0.4 ms here).
+    // Read by the backlog gauges, a catching-up consumer's sizes, the trim and the start.
+    db.exec('CREATE INDEX IF NOT EXISTS queue_sizes ON queue (id, items, received_ms, bytes)');
     this.insert = db.prepare('INSERT INTO queue (received_ms, receiver, items, bytes, payload) VALUES (?, ?, ?, ?, ?)');
     this.sizesAfter = db.prepare('SELECT id, items FROM queue WHERE id > ? ORDER BY id LIMIT ?');
     this.readRange = db.prepare('SELECT id, received_ms, receiver, payload FROM queue WHERE id > ? AND id <= ? ORDER BY id');
