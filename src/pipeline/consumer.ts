@@ -33,11 +33,6 @@ export interface ConsumerOptions {
    * synchronous), so a bounded batch keeps Export acknowledgements from waiting behind it.
    */
   maxRecordsPerBatch: number;
-  /**
-   * How long a batch short of maxRecordsPerBatch may wait for more rows, counted from its oldest row's
-   * arrival (0: deliver at once). For exporters whose cost is per transaction rather than per record.
-   */
-  lingerMs?: number;
   logger: Logger;
   onDeliveryError?(err: unknown): void;
   onDelivered?(records: number): void;
@@ -62,8 +57,6 @@ export class QueueConsumer {
   private dirty = false;
   /** Set by stop(): a consumer stuck retrying gives up its batch (it stays in the queue) and exits. */
   private stopNow = false;
-  /** Set by stop(): deliver what there is without lingering. */
-  private draining = false;
   private aborted = false;
   private checkpointFailing = false;
   /** How long the last checkpoint took. */
@@ -107,8 +100,6 @@ export class QueueConsumer {
   /** Waits until the queue head is consumed or the deadline passes; then stops and checkpoints. */
   async stop(drainMs: number): Promise<void> {
     const deadline = Date.now() + drainMs;
-    this.draining = true;
-    this.wake();
     while (this.running && this.position < this.opts.queue.headId && Date.now() < deadline && !this.lastError) await sleep(20);
     this.running = false;
     this.stopNow = true;
@@ -145,15 +136,6 @@ export class QueueConsumer {
     this.opts.logger.debug({ consumer: this.opts.name, ms: Math.round(this.checkpointMs) }, 'checkpoint');
   }
 
-  /** Until the intake appends (wake()) or `ms` pass. */
-  private async nextAppend(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.wakeUp = resolve;
-      setTimeout(resolve, ms).unref();
-    });
-    this.wakeUp = undefined;
-  }
-
   private async run(): Promise<void> {
     let backoff = this.opts.retry?.minMs ?? 100;
     while (this.running) {
@@ -169,14 +151,11 @@ export class QueueConsumer {
       }
       if (rows.length === 0) {
         if (Date.now() - this.lastCheckpoint >= this.opts.checkpointIntervalMs) this.checkpoint();
-        await this.nextAppend(200);
-        continue;
-      }
-      const lingerLeft = records < this.opts.maxRecordsPerBatch && !this.draining ? rows[0].receivedMs + (this.opts.lingerMs ?? 0) - Date.now() : 0;
-      if (lingerLeft > 0) {
-        // Read again on the next append or when the oldest row has waited long enough: the rows are
-        // read from memory while the consumer keeps up.
-        await this.nextAppend(Math.min(lingerLeft, 200));
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+          setTimeout(resolve, 200).unref();
+        });
+        this.wakeUp = undefined;
         continue;
       }
       const batch: ConsumerRecord[] = [];

@@ -128,7 +128,7 @@ export class Service {
 
     // One processor chain and one consumer per pipeline; one consumer per record exporter per pipeline.
     const consumerNames = new Set<string>();
-    type ConsumerRole = Pick<ConsumerOptions, 'deliver' | 'snapshot' | 'persist' | 'persisted' | 'restore' | 'onDelivered' | 'onDeliveryError' | 'retry' | 'maxRecordsPerBatch' | 'lingerMs'>;
+    type ConsumerRole = Pick<ConsumerOptions, 'deliver' | 'snapshot' | 'persist' | 'persisted' | 'restore' | 'onDelivered' | 'onDeliveryError' | 'retry' | 'maxRecordsPerBatch'>;
     const addConsumer = (consumerName: string, receivers: ReadonlySet<string>, role: ConsumerRole) => {
       consumerNames.add(consumerName);
       this.consumers.push(
@@ -195,10 +195,8 @@ export class Service {
         if (!exporter.exportRecords) continue;
         addConsumer(`pipeline/${name}/exporter/${id}`, receivers, {
           // Record exporters write elsewhere than the event loop (a database, the SQLite writer thread):
-          // larger batches amortize each round trip and transaction. Without the linger a batch was the
-          // one Export call that had just arrived (512 records at 10k spans/s: 20 commits a second).
+          // larger batches amortize each round trip.
           maxRecordsPerBatch: 4096,
-          lingerMs: 200,
           deliver: (batch) => exporter.exportRecords!(batch),
           onDelivered: (n) => agentMetrics.sent(id, n),
           onDeliveryError: () => agentMetrics.failed(id),
