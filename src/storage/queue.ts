@@ -43,7 +43,7 @@ export class Queue {
   private readonly sizeBelow;
   private readonly deleteBelow;
   private readonly lastId;
-  private readonly after;
+  private readonly backlog;
 
   constructor(private readonly db: Db, readonly capacityBytes: number) {
     db.exec(`CREATE TABLE IF NOT EXISTS queue (
@@ -63,7 +63,7 @@ export class Queue {
     this.sizeBelow = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM queue WHERE id <= ?');
     this.deleteBelow = db.prepare('DELETE FROM queue WHERE id <= ?');
     this.lastId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0) AS id");
-    this.after = db.prepare('SELECT coalesce(sum(items), 0) AS items, min(received_ms) AS oldest FROM queue WHERE id > ?');
+    this.backlog = db.prepare('SELECT coalesce(sum(items), 0) AS items, min(received_ms) AS oldest FROM queue WHERE id > ?');
     const total = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM queue').get() as { n: number; b: number };
     this.rows = total.n;
     this.bytes = total.b;
@@ -85,7 +85,7 @@ export class Queue {
    * received (undefined: none). Reads only the rows' sizes and times, never a payload.
    */
   backlogAfter(afterId: number): { records: number; oldestMs: number | undefined } {
-    const r = this.after.get(afterId) as { items: number; oldest: number | null };
+    const r = this.backlog.get(afterId) as { items: number; oldest: number | null };
     return { records: r.items, oldestMs: r.oldest ?? undefined };
   }
 

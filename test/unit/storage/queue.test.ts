@@ -85,8 +85,8 @@ test('the size and time queries read the covering index, not the rows and their 
   const db = openDatabase(':memory:', { sync: 'normal' });
   const queue = new Queue(db, 1024 ** 2);
   // The queue's own statements (private: this is about how SQLite runs them), parameters bound to 0.
-  const statements = queue as unknown as Record<'after' | 'sizesAfter' | 'sizeBelow', { source: string }>;
-  for (const name of ['after', 'sizesAfter', 'sizeBelow'] as const) {
+  const statements = queue as unknown as Record<'backlog' | 'sizesAfter' | 'sizeBelow', { source: string }>;
+  for (const name of ['backlog', 'sizesAfter', 'sizeBelow'] as const) {
     const sql = statements[name].source;
     const params = Array.from(sql.matchAll(/\?/g), () => 0);
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('; ');
