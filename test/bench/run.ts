@@ -25,6 +25,26 @@ const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 60);
 const RATE = Number(process.env.BENCH_RATE ?? 10_000);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
 const TRANSPORTS: Transport[] = ['grpc', 'http/protobuf', 'http/json'];
+const ALL_PHASES = ['ceiling', 'throughput', 'staged', 'fixed', 'parts', 'restart', 'drift'];
+const PHASES = phasesFrom(process.env.BENCH_PHASES);
+
+/**
+ * The phases to run, in the order above: all by default. `BENCH_PHASES=fixed` (for instance) runs one
+ * phase alone, as an A/B of two checkouts at the same hour needs on a machine whose figures move from
+ * hour to hour. The agent's throughput is reported against the ceiling, so it brings the ceiling along.
+ */
+function phasesFrom(list: string | undefined): Set<string> {
+  if (!list) return new Set(ALL_PHASES);
+  const asked = list.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const unknown = asked.filter((p) => !ALL_PHASES.includes(p));
+  if (unknown.length > 0 || asked.length === 0) {
+    console.error(`BENCH_PHASES=${list}: ${unknown.length > 0 ? `unknown ${unknown.join(', ')}` : 'no phase'}; the phases are ${ALL_PHASES.join(', ')}`);
+    process.exit(2);
+  }
+  const phases = new Set(asked);
+  if (phases.has('throughput')) phases.add('ceiling');
+  return phases;
+}
 
 const payload = makePayload(512);
 const results: Record<string, unknown> = { when: new Date().toISOString(), payload: { spans: payload.spans, protoBytes: payload.proto.length, jsonBytes: payload.json.length } };
@@ -227,21 +247,28 @@ async function restartWithBacklog() {
 }
 
 console.log(`modelwatch benchmark: payload ${payload.spans} spans, ${payload.proto.length} B protobuf, ${payload.json.length} B JSON; ${SECONDS} s per phase\n`);
-const ceil = await ceiling();
-results.ceiling = ceil;
-results.agent = await agentThroughput(ceil.spansPerSecond);
-results.stagedTraffic = await stagedTraffic();
-results.fixedLoad = await fixedLoad();
-// The same load on the default pipeline with parts left out (no consumer at all in the first: the queue
-// only grows, so it also saves the deletes).
-console.log(`fixed load ${RATE} spans/s for ${FIXED_SECONDS} s, parts of the pipeline only:`);
-const parts: Record<string, unknown> = {};
-for (const part of PARTS) parts[part.name] = await fixedLoad(part);
-results.fixedLoadParts = parts;
-results.restart = await restartWithBacklog();
-console.log('\ndrift: offline modelwatch drift against scipy, and the agent\'s drift run as its window grows');
-results.driftOffline = await benchDriftOffline();
-results.driftWindow = await benchDriftWindow();
+results.phases = [...PHASES];
+if (PHASES.has('ceiling')) {
+  const ceil = await ceiling();
+  results.ceiling = ceil;
+  if (PHASES.has('throughput')) results.agent = await agentThroughput(ceil.spansPerSecond);
+}
+if (PHASES.has('staged')) results.stagedTraffic = await stagedTraffic();
+if (PHASES.has('fixed')) results.fixedLoad = await fixedLoad();
+if (PHASES.has('parts')) {
+  // The same load on the default pipeline with parts left out (no consumer at all in the first: the
+  // queue only grows, so it also saves the deletes).
+  console.log(`fixed load ${RATE} spans/s for ${FIXED_SECONDS} s, parts of the pipeline only:`);
+  const parts: Record<string, unknown> = {};
+  for (const part of PARTS) parts[part.name] = await fixedLoad(part);
+  results.fixedLoadParts = parts;
+}
+if (PHASES.has('restart')) results.restart = await restartWithBacklog();
+if (PHASES.has('drift')) {
+  console.log('\ndrift: offline modelwatch drift against scipy, and the agent\'s drift run as its window grows');
+  results.driftOffline = await benchDriftOffline();
+  results.driftWindow = await benchDriftWindow();
+}
 writeFileSync(join(REPO_ROOT, 'bench-results.json'), JSON.stringify(results, null, 2));
 console.log('\nwritten: bench-results.json (the decoder alone: npx tsx test/bench/decode.ts)');
 process.exit(0);
