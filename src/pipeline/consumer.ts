@@ -75,6 +75,12 @@ export class QueueConsumer {
     return this.opts.name;
   }
 
+  /** What this consumer has still to process: the records, and how long the oldest of their rows has waited. */
+  lag(nowMs: number): { records: number; seconds: number } {
+    const backlog = this.opts.queue.backlogAfter(this.position);
+    return { records: backlog.records, seconds: backlog.oldestMs === undefined ? 0 : Math.max(0, nowMs - backlog.oldestMs) / 1000 };
+  }
+
   restoreCheckpoint(): void {
     const cp = this.opts.checkpoints.load(this.opts.name);
     if (!cp) {

@@ -237,15 +237,19 @@ export class Service {
       }
     });
     const startedAt = Date.now();
-    this.routes.add('GET', '/api/v1/status', (_req, res) =>
+    this.routes.add('GET', '/api/v1/status', (_req, res) => {
+      const now = Date.now();
       sendJson(res, 200, {
         version: this.opts.version ?? 'dev',
-        uptime_seconds: (Date.now() - startedAt) / 1000,
+        uptime_seconds: (now - startedAt) / 1000,
         pipelines: Object.keys(config.service.pipelines),
         queue: { rows: queue.rowCount, bytes: queue.usedBytes, capacity_bytes: queue.capacityBytes, head: queue.headId },
-        consumers: this.consumers.map((c) => ({ name: c.name, position: c.position, error: c.lastError ?? null })),
-      }),
-    );
+        consumers: this.consumers.map((c) => {
+          const lag = c.lag(now);
+          return { name: c.name, position: c.position, lag_records: lag.records, lag_seconds: lag.seconds, error: c.lastError ?? null };
+        }),
+      });
+    });
     const reload = this.opts.reload;
     this.routes.add(
       'POST',

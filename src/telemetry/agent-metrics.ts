@@ -14,7 +14,7 @@ export class AgentMetrics implements IntakeTelemetry {
   constructor(
     meter: Meter,
     queue: Queue,
-    extra: { orphanStages: () => number; overflowSeries: () => number; consumers: () => readonly { name: string; position: number }[] },
+    extra: { orphanStages: () => number; overflowSeries: () => number; consumers: () => readonly { name: string; lag(nowMs: number): { records: number; seconds: number } }[] },
   ) {
     this.acceptedSpans = meter.createCounter('modelwatch_receiver_accepted_spans', { description: 'Spans and log records accepted into the queue' });
     this.refusedSpans = meter.createCounter('modelwatch_receiver_refused_spans', { description: 'Spans and log records refused, by reason (malformed, queue_full, ...)' });
@@ -32,9 +32,9 @@ export class AgentMetrics implements IntakeTelemetry {
     meter.addBatchObservableCallback((r) => {
       const now = Date.now();
       for (const c of extra.consumers()) {
-        const backlog = queue.backlogAfter(c.position);
-        r.observe(lagRecords, backlog.records, { consumer: c.name });
-        r.observe(lagSeconds, backlog.oldestMs === undefined ? 0 : Math.max(0, now - backlog.oldestMs) / 1000, { consumer: c.name });
+        const lag = c.lag(now);
+        r.observe(lagRecords, lag.records, { consumer: c.name });
+        r.observe(lagSeconds, lag.seconds, { consumer: c.name });
       }
     }, [lagRecords, lagSeconds]);
     meter.createObservableCounter('modelwatch_orphan_stages', { description: 'Stage spans whose prediction span never arrived' }).addCallback((r) => r.observe(extra.orphanStages()));

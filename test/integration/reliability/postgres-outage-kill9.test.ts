@@ -103,6 +103,10 @@ test('PostgreSQL outage with a kill -9 in the middle: nothing lost, nothing dupl
   }, 'the log consumer reports its backlog');
   const processorsLag = promSum(await agent.metricsText(), 'modelwatch_consumer_lag_seconds', { consumer: 'pipeline/predictions/processors' });
   assert.ok(processorsLag < lagging.seconds, `the processors keep up (lag ${processorsLag} s, the log's ${lagging.seconds} s)`);
+  // The admin API tells the same, for a look without Prometheus: the log's backlog only grows.
+  const status = (await (await fetch(`http://127.0.0.1:${ports.admin}/api/v1/status`)).json()) as { consumers: { name: string; lag_records: number; lag_seconds: number; error: string | null }[] };
+  const logStatus = status.consumers.find((c) => c.name === logLag.consumer);
+  assert.ok(logStatus && logStatus.lag_records >= lagging.records && logStatus.lag_seconds >= lagging.seconds && logStatus.error, JSON.stringify(status.consumers));
 
   // SIGKILL with requests in flight, the database still down.
   const inFlightAtKill = senders.inFlight();
