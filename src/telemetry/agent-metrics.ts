@@ -2,6 +2,7 @@
 // batch, never per span.
 import type { Meter } from '@opentelemetry/api';
 import type { IntakeTelemetry } from '../pipeline/component.js';
+import type { QueueConsumer } from '../pipeline/consumer.js';
 import type { Queue } from '../storage/queue.js';
 
 export class AgentMetrics implements IntakeTelemetry {
@@ -14,7 +15,7 @@ export class AgentMetrics implements IntakeTelemetry {
   constructor(
     meter: Meter,
     queue: Queue,
-    extra: { orphanStages: () => number; overflowSeries: () => number; consumers: () => readonly { name: string; lag(nowMs: number): { records: number; seconds: number } }[] },
+    extra: { orphanStages: () => number; overflowSeries: () => number; consumers: () => readonly Pick<QueueConsumer, 'name' | 'lag'>[] },
   ) {
     this.acceptedSpans = meter.createCounter('modelwatch_receiver_accepted_spans', { description: 'Spans and log records accepted into the queue' });
     this.refusedSpans = meter.createCounter('modelwatch_receiver_refused_spans', { description: 'Spans and log records refused, by reason (malformed, queue_full, ...)' });
