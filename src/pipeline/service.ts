@@ -13,6 +13,7 @@ import { Checkpoints } from '../storage/checkpoints.js';
 import { openDatabase, type Db } from '../storage/database.js';
 import { Queue } from '../storage/queue.js';
 import { AgentMetrics } from '../telemetry/agent-metrics.js';
+import { ProcessMetrics } from '../telemetry/process-metrics.js';
 import type { Logger } from '../telemetry/logger.js';
 import { MetricStore } from '../telemetry/metric-store.js';
 import { ModelMetricsProducer } from '../telemetry/producer.js';
@@ -46,6 +47,7 @@ export class Service {
   private checkpoints?: Checkpoints;
   private meterProvider?: MeterProvider;
   private agentMetrics?: AgentMetrics;
+  private processMetrics?: ProcessMetrics;
   private readonly routes = new AdminRoutes();
   private admin?: AdminServer;
   private readonly exporters = new Map<string, Exporter>();
@@ -115,6 +117,7 @@ export class Service {
       consumers: () => this.consumers,
     });
     this.agentMetrics = agentMetrics;
+    this.processMetrics = new ProcessMetrics(meter, { memoryLimitBytes: config.limits.memory });
 
     const intake = new QueueIntake(queue, {
       backpressureWaitMs: config.storage.backpressure_wait,
@@ -306,6 +309,7 @@ export class Service {
     await Promise.all(this.consumers.map((c) => c.stop(DRAIN_MS)));
     for (const { processor } of this.processors) await processor.shutdown().catch((err) => logger.error({ err }, 'processor shutdown failed'));
     for (const e of this.exporters.values()) await e.shutdown().catch((err) => logger.error({ err }, 'exporter shutdown failed'));
+    this.processMetrics?.close();
     await this.meterProvider?.shutdown().catch(() => undefined);
     if (this.started) this.trim();
     await this.admin?.shutdown();
