@@ -160,7 +160,9 @@ const KNOWN_METRICS = new Set([
   'model_error_rate_change_detected', 'model_feedback_unmatched_total', 'model_feature_missing_share',
   'modelwatch_receiver_accepted_spans_total', 'modelwatch_receiver_refused_spans_total', 'modelwatch_queue_rows',
   'modelwatch_queue_bytes', 'modelwatch_queue_capacity_bytes', 'modelwatch_exporter_sent_total',
-  'modelwatch_exporter_failed_total', 'modelwatch_consumer_lag_seconds', 'modelwatch_consumer_lag_records', 'ALERTS', 'up',
+  'modelwatch_exporter_failed_total', 'modelwatch_consumer_lag_seconds', 'modelwatch_consumer_lag_records',
+  'modelwatch_event_loop_busy_seconds_total', 'modelwatch_process_cpu_seconds_total', 'modelwatch_event_loop_delay_seconds_bucket',
+  'modelwatch_process_resident_memory_bytes', 'modelwatch_process_heap_used_bytes', 'modelwatch_memory_limit_bytes', 'ALERTS', 'up',
   ...SHIPPED_RULE_FILES.flatMap((f) =>
     (parseYaml(readFileSync(f, 'utf8')) as { groups: { rules: { record?: string }[] }[] }).groups
       .flatMap((g) => g.rules)
