@@ -17,6 +17,7 @@ import { attachBatchStages } from '../../src/pipeline/batch-stages.js';
 import { fixedRate, percentile, saturate, type Transport } from './load.js';
 import { makePayload } from './payload.js';
 import { cpuSeconds, rssSampler } from './proc-stats.js';
+import { loopBetween, loopSnapshot } from './event-loop.js';
 import { benchDriftOffline } from './drift.js';
 import { benchDriftWindow } from './drift-window.js';
 
@@ -197,16 +198,21 @@ async function fixedLoad(part?: (typeof PARTS)[number]) {
   await sleep(1000);
   const cpu0 = cpuSeconds(pid);
   const rss = rssSampler(pid);
+  const loop0 = await loopSnapshot(agent);
   const r = await fixedRate('grpc', agent.ports.grpc, payload, RATE, FIXED_SECONDS);
   const cpu = (cpuSeconds(pid) - cpu0) / r.seconds;
+  const loop = loopBetween(loop0, await loopSnapshot(agent));
   const peak = rss.stop();
-  const out = { rate: RATE, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99) };
+  const out = { rate: RATE, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99), eventLoop: loop };
+  const loopText = `${loop.busyPercent.toFixed(1)} % / ${loop.delayP99Ms.toFixed(1)} ms / ${loop.stallsOver25msPerMinute.toFixed(1)}`;
   if (part) {
     row(`  ${part.name}: CPU % / RSS MiB / ack p50, p99 ms`, `${out.cpuPercentOfOneCore.toFixed(1)} / ${peak.toFixed(0)} / ${out.ackP50Ms.toFixed(2)}, ${out.ackP99Ms.toFixed(2)}`);
+    row(`  ${part.name}: event loop busy / delay p99 / stalls over 25 ms a minute`, loopText);
   } else {
     row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s: CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
     row(`fixed load: peak RSS (MiB)`, peak.toFixed(0));
     row(`fixed load: acknowledgement p50 / p99 (ms)`, `${out.ackP50Ms.toFixed(2)} / ${out.ackP99Ms.toFixed(2)}`);
+    row(`fixed load: event loop busy / delay p99 / stalls over 25 ms a minute (the agent's own metrics)`, loopText);
   }
   await agent.stop();
   settle(dir);
