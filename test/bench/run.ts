@@ -1,7 +1,8 @@
 // `npm run bench`: the agent's throughput against the bare-server ceiling, its cost at a fixed load,
 // acknowledgement latency, and restart time with a backlog. Prints a table and writes bench-results.json.
 // Knobs: BENCH_SECONDS (saturation phases, default 10), BENCH_FIXED_SECONDS (default 60, as issue 8 asks), BENCH_RATE
-// (default 10000 spans/s), BENCH_BACKLOG (predictions in the queue for the restart test, default 1000000).
+// (default 10000 spans/s), BENCH_WARMUP_SECONDS (uncounted start of each fixed-rate phase, default 5), BENCH_BACKLOG
+// (predictions in the queue for the restart test, default 1000000), BENCH_PHASES.
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +18,15 @@ import { attachBatchStages } from '../../src/pipeline/batch-stages.js';
 import { fixedRate, percentile, saturate, type Transport } from './load.js';
 import { makePayload } from './payload.js';
 import { cpuSeconds, rssSampler } from './proc-stats.js';
-import { loopBetween, loopSnapshot } from './event-loop.js';
+import { loopBetween, loopSnapshot, type LoopSnapshot } from './event-loop.js';
 import { benchDriftOffline } from './drift.js';
 import { benchDriftWindow } from './drift-window.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 60);
 const RATE = Number(process.env.BENCH_RATE ?? 10_000);
+/** Fixed-rate phases first send this long at their rate, uncounted: connection setup and cold code. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
 const TRANSPORTS: Transport[] = ['grpc', 'http/protobuf', 'http/json'];
 const ALL_PHASES = ['ceiling', 'throughput', 'staged', 'fixed', 'parts', 'restart', 'drift'];
@@ -124,7 +127,7 @@ async function ceiling(): Promise<{ spansPerSecond: Record<Transport, number>; a
   }
   // The acknowledgement latency of a server that does nothing, at the fixed load: what the client, the
   // transport and this machine's scheduling cost before the agent does any work.
-  const f = await fixedRate('grpc', ports.grpc, payload, RATE, Math.min(FIXED_SECONDS, 30));
+  const f = await fixedRate('grpc', ports.grpc, payload, RATE, Math.min(FIXED_SECONDS, 30), { seconds: WARMUP_SECONDS });
   const ackFloor = { p50Ms: percentile(f.latenciesMs, 50), p99Ms: percentile(f.latenciesMs, 99) };
   row(`ceiling: bare server at ${RATE} spans/s over gRPC: ack p50 / p99 (ms)`, `${ackFloor.p50Ms.toFixed(2)} / ${ackFloor.p99Ms.toFixed(2)}`);
   child.kill();
@@ -196,20 +199,27 @@ async function fixedLoad(part?: (typeof PARTS)[number]) {
   const agent = await startDefaultAgent(dir, undefined, part?.edit);
   const pid = agent.proc.pid!;
   await sleep(1000);
-  const cpu0 = cpuSeconds(pid);
-  const rss = rssSampler(pid);
-  const loop0 = await loopSnapshot(agent);
-  const r = await fixedRate('grpc', agent.ports.grpc, payload, RATE, FIXED_SECONDS);
+  let cpu0 = 0;
+  let rss: ReturnType<typeof rssSampler> | undefined;
+  let loop0: LoopSnapshot | undefined;
+  const r = await fixedRate('grpc', agent.ports.grpc, payload, RATE, FIXED_SECONDS, {
+    seconds: WARMUP_SECONDS,
+    measuring: async () => {
+      cpu0 = cpuSeconds(pid);
+      rss = rssSampler(pid);
+      loop0 = await loopSnapshot(agent);
+    },
+  });
   const cpu = (cpuSeconds(pid) - cpu0) / r.seconds;
-  const loop = loopBetween(loop0, await loopSnapshot(agent));
-  const peak = rss.stop();
-  const out = { rate: RATE, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99), eventLoop: loop };
+  const loop = loopBetween(loop0!, await loopSnapshot(agent));
+  const peak = rss!.stop();
+  const out = { rate: RATE, warmupSeconds: WARMUP_SECONDS, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99), eventLoop: loop };
   const loopText = `${loop.busyPercent.toFixed(1)} % / ${loop.delayP99Ms.toFixed(1)} ms / ${loop.stallsOver25msPerMinute.toFixed(1)}`;
   if (part) {
     row(`  ${part.name}: CPU % / RSS MiB / ack p50, p99 ms`, `${out.cpuPercentOfOneCore.toFixed(1)} / ${peak.toFixed(0)} / ${out.ackP50Ms.toFixed(2)}, ${out.ackP99Ms.toFixed(2)}`);
     row(`  ${part.name}: event loop busy / delay p99 / stalls over 25 ms a minute`, loopText);
   } else {
-    row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s: CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
+    row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s (after ${WARMUP_SECONDS} s uncounted): CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
     row(`fixed load: peak RSS (MiB)`, peak.toFixed(0));
     row(`fixed load: acknowledgement p50 / p99 (ms)`, `${out.ackP50Ms.toFixed(2)} / ${out.ackP99Ms.toFixed(2)}`);
     row(`fixed load: event loop busy / delay p99 / stalls over 25 ms a minute (the agent's own metrics)`, loopText);
