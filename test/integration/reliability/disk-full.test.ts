@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,11 +21,22 @@ const storage = join(disk, 'modelwatch.db');
 const filler = join(disk, 'filler');
 let mounted = false;
 let agent: AgentHandle | undefined;
+const mounts: string[] = [];
 after(async () => {
   await agent?.kill9();
   if (mounted) execFileSync('umount', [disk]);
+  for (const m of mounts) execFileSync('umount', [m]);
   rmSync(dir, { recursive: true, force: true });
 });
+
+function mountSmallDisk(path: string): void {
+  mkdirSync(path);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', path], { stdio: 'pipe' });
+  } catch (err) {
+    assert.fail(`this test mounts a small tmpfs and needs root (CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
+  }
+}
 
 const config = (ports: AgentPorts) =>
   pipelineConfig(ports, {
@@ -137,4 +148,53 @@ test('a full disk refuses new data with a retryable status, loses nothing, and r
   } finally {
     db.close();
   }
+});
+
+// The queue's WAL is copied into the database file every 64 MiB (database.ts): on a disk smaller than
+// that, the WAL would fill it by itself, and stay full (a checkpoint needs room to grow the file, and
+// SQLite checkpoints only after a commit that succeeded). keepWalWithinDisk() must prevent that.
+test('on a disk smaller than the WAL checkpoint size the WAL stays within the disk: nothing is refused', async (t) => {
+  const small = join(dir, 'small');
+  mountSmallDisk(small);
+  mounts.push(small);
+  const path = join(small, 'modelwatch.db');
+  const ports = await allocatePorts();
+  agent = await startAgent({
+    dir,
+    ports,
+    env: agentEnv(),
+    config: (p) =>
+      pipelineConfig(p, {
+        grpc: false,
+        processors: { stages: '{}' },
+        exporters: { prometheus: `{ endpoint: 127.0.0.1:${p.prometheus} }`, 'prediction_log/local': `{ driver: sqlite, path: ${join(dir, 'log2', 'predictions.db')} }` },
+        storage: `{ path: ${path}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }`,
+      }),
+  });
+  // Bytes the event loop's thread has written (the queue, its checkpoints; the log has a thread of its own).
+  const written = () => Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${agent!.proc.pid}/task/${agent!.proc.pid}/io`, 'utf8'))![1]);
+  const sender = new IdSender(ports.http, 'wal');
+  const start = written();
+  let walPeak = 0;
+  const deadline = Date.now() + 90_000;
+  // Three times the disk's size through the queue's database, in small paced requests: the queue's
+  // live rows (trimmed once a second) stay a small part of the disk, the WAL is what could fill it.
+  while (written() - start < 48 * 2 ** 20 && Date.now() < deadline) {
+    await sender.sendBatch(100);
+    await sleep(10);
+    const wal = `${path}-wal`;
+    if (existsSync(wal)) walPeak = Math.max(walPeak, statSync(wal).size);
+  }
+  const refused = [...sender.refusedByStatus.values()].reduce((a, b) => a + b, 0);
+  t.diagnostic(`${sender.requests} requests, ${refused} refused, ${((written() - start) / 2 ** 20).toFixed(0)} MiB written, WAL peak ${(walPeak / 2 ** 20).toFixed(1)} MiB`);
+  assert.ok(written() - start >= 48 * 2 ** 20, 'three times the disk written');
+  assert.equal(refused, 0, `nothing refused:\n${agent.logs()}`);
+  assert.ok(walPeak < 12 * 2 ** 20, `the WAL stayed within the disk (peak ${walPeak} B)`);
+
+  const metrics = await queueDrained(agent);
+  const logged = new Set(sqliteLogIds(join(dir, 'log2', 'predictions.db')));
+  assert.deepEqual([...sender.acked].filter((id) => !logged.has(id)), [], 'every acknowledged prediction is in the log');
+  assert.equal(promSum(metrics, 'model_predictions_total', { model_name: 'reliability' }), logged.size);
+  assert.equal(await agent.stop(), 0, agent.logs());
+  agent = undefined;
 });
