@@ -81,7 +81,14 @@ async function startDefaultAgent(dir: string, ports?: AgentPorts, edit: (yaml: s
 const PARTS: { name: string; edit: (yaml: string) => string }[] = [
   { name: 'receive, decode and commit to the queue only', edit: (y) => pipelineLine(pipelineLine(y, 'processors', '[]'), 'exporters', '[prometheus]') },
   { name: 'all four processors, no prediction log', edit: (y) => pipelineLine(y, 'exporters', '[prometheus]') },
+  { name: 'the default, the prediction log storing 10% (sample_ratio: 0.1)', edit: (y) => logSampled(y, 0.1) },
 ];
+
+function logSampled(yaml: string, ratio: number): string {
+  const re = /^(  prediction_log\/local:\n)/m;
+  if (!re.test(yaml)) throw new Error('config/modelwatch.yaml: no "prediction_log/local:" exporter to edit');
+  return yaml.replace(re, `$1    sample_ratio: ${ratio}\n`);
+}
 
 function pipelineLine(yaml: string, key: 'processors' | 'exporters', value: string): string {
   const re = new RegExp(`^(      ${key}: )\\[.*\\]$`, 'm');

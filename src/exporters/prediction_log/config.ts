@@ -14,6 +14,11 @@ export const predictionLogConfig = z
     url: z.string().optional(),
     table: z.string().regex(TABLE_NAME, 'a plain SQL identifier: letters, digits, _ (at most 48)').default('predictions'),
     batch: z.strictObject({ max_rows: z.number().int().min(1).max(10_000).default(1000) }).prefault({}),
+    /**
+     * Share of predictions stored, chosen by a hash of the prediction id (their labels and late stages
+     * follow them); metrics still count every prediction. 1 stores all.
+     */
+    sample_ratio: z.number().gt(0, 'above 0 (leave the exporter out of the pipeline to store nothing)').max(1).default(1),
     /** Rows whose prediction time is older than this are deleted; 0 keeps them forever. */
     retention: duration.default(365 * 86_400_000),
     /** Whole days older than this are written to archive_dir as gzip JSON Lines; 0 turns archiving off. */

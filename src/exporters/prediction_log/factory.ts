@@ -32,6 +32,7 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
     logger: ctx.logger,
     clean: config.driver === 'postgres' ? pgClean : wellFormed,
     onRefused: (n) => refused?.add(n, { exporter: ctx.id }),
+    sampleRatio: config.sample_ratio,
   });
   const archiveDir = config.archive_dir ?? join(ctx.dataDir, 'archive');
   const maintenance =

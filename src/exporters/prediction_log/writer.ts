@@ -5,6 +5,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { LogDriver } from './driver.js';
 import type { Clean, Refusal } from './row.js';
+import { sampler } from './sample.js';
 import { storeBatch } from './store-batch.js';
 
 export interface WriterOptions {
@@ -13,21 +14,28 @@ export interface WriterOptions {
   /** String cleaning the store needs (see row.ts). */
   clean?: Clean;
   onRefused?(n: number): void;
+  /** Share of predictions to store (sample.ts); 1: all. */
+  sampleRatio?: number;
 }
 
 export class PredictionLogWriter {
   private storeDown = false;
+  private readonly sample;
 
   constructor(
     readonly driver: LogDriver,
     private readonly opts: WriterOptions,
-  ) {}
+  ) {
+    this.sample = sampler(opts.sampleRatio ?? 1);
+  }
 
   get healthy(): boolean {
     return !this.storeDown;
   }
 
-  async write(batch: readonly ConsumerRecord[]): Promise<void> {
+  async write(all: readonly ConsumerRecord[]): Promise<void> {
+    const batch = this.sample ? this.sample(all) : all;
+    if (batch.length === 0) return;
     let refused: Refusal[];
     try {
       // A driver that stores records itself (SQLite, on its writer thread) does the mapping there too.

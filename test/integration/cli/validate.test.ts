@@ -73,9 +73,10 @@ processors:
   stages: { bukets: [1] }
 exporters:
   prometheus: {}
+  prediction_log/sampled: { path: ${join(dir, 'sampled.db')}, sample_ratio: 0 }
 service:
   pipelines:
-    p: { receivers: [otlp], exporters: [prometheus, prometheus/two] }
+    p: { receivers: [otlp], exporters: [prometheus, prometheus/two, prediction_log/sampled] }
 `;
     writeFileSync(f, text);
     const at = (line: number, token: string) => `${f}:${line}:${text.split('\n')[line - 1].indexOf(token) + 1}: `;
@@ -84,8 +85,9 @@ service:
     const lines = r.out.trim().split('\n');
     assert.ok(lines.includes(`${at(4, '127.0.0.1:99999')}receivers::otlp::protocols::grpc::endpoint: expected host:port, e.g. 127.0.0.1:4317`), r.out);
     assert.ok(lines.includes(`${at(6, 'bukets')}processors::stages::bukets: unknown key "bukets"`), r.out);
-    assert.ok(lines.includes(`${at(11, 'prometheus/two')}service::pipelines::p::exporters::1: exporter "prometheus/two" is not defined under exporters`), r.out);
-    assert.equal(lines[lines.length - 1], '3 problems found');
+    assert.ok(lines.includes(`${at(12, 'prometheus/two')}service::pipelines::p::exporters::1: exporter "prometheus/two" is not defined under exporters`), r.out);
+    assert.ok(lines.includes(`${at(9, '0 }')}exporters::prediction_log/sampled::sample_ratio: above 0 (leave the exporter out of the pipeline to store nothing)`), r.out);
+    assert.equal(lines[lines.length - 1], '4 problems found');
   });
 
   test('checks what would fail at start: a port in use, a storage path that cannot be created', async () => {
