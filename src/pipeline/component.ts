@@ -41,6 +41,13 @@ export interface Component {
   start(): Promise<void>;
   /** Stops taking work and flushes what it holds. */
   shutdown(): Promise<void>;
+  /** Threads of its own (the SQLite log's writer), for modelwatch_event_loop_busy_seconds_total. */
+  threads?(): ThreadLoad[];
+}
+
+export interface ThreadLoad {
+  thread: string;
+  busySeconds: number;
 }
 
 /** Where receivers hand decoded batches: the durable queue. */

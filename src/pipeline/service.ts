@@ -117,7 +117,10 @@ export class Service {
       consumers: () => this.consumers,
     });
     this.agentMetrics = agentMetrics;
-    this.processMetrics = new ProcessMetrics(meter, { memoryLimitBytes: config.limits.memory });
+    this.processMetrics = new ProcessMetrics(meter, {
+      memoryLimitBytes: config.limits.memory,
+      threads: () => [...this.exporters.values()].flatMap((e) => e.threads?.() ?? []),
+    });
 
     const intake = new QueueIntake(queue, {
       backpressureWaitMs: config.storage.backpressure_wait,

@@ -3,6 +3,7 @@
 // otelcol_process_* for the same reason). Totals are cumulative counters, so every reader (Prometheus
 // pull, OTLP push) gets a correct rate whatever its interval; nothing here is reset by a collection.
 import type { Meter } from '@opentelemetry/api';
+import type { ThreadLoad } from '../pipeline/component.js';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 
@@ -14,6 +15,8 @@ const DELAY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 
 export interface ProcessMetricsOptions {
   /** limits.memory in bytes; 0 when there is none. */
   memoryLimitBytes: number;
+  /** Threads of components (the SQLite log's writer), beside the event loop. */
+  threads?: () => readonly ThreadLoad[];
   /** Sampling period of the event loop delay (tests shorten it). */
   delaySampleMs?: number;
 }
@@ -44,10 +47,14 @@ export class ProcessMetrics {
       .addCallback((r) => r.observe(opts.memoryLimitBytes));
 
     // Busy time rather than a utilization gauge: rate() of it is the utilization over any window, and a
-    // loop busy ~100% is the agent at its limit (acknowledgements wait, consumers fall behind).
+    // thread busy ~100% is at its limit: for the main one, acknowledgements wait and consumers fall
+    // behind; for a component's (the SQLite log's writer), that component's consumer falls behind.
     meter
-      .createObservableCounter('modelwatch_event_loop_busy_seconds', { description: "Time the agent's event loop spent running, not waiting for I/O", unit: 's' })
-      .addCallback((r) => r.observe(performance.eventLoopUtilization().active / 1000));
+      .createObservableCounter('modelwatch_event_loop_busy_seconds', { description: 'Time a thread of the agent spent running, not waiting for work (thread="main": the event loop)', unit: 's' })
+      .addCallback((r) => {
+        r.observe(performance.eventLoopUtilization().active / 1000, { thread: 'main' });
+        for (const t of opts.threads?.() ?? []) r.observe(t.busySeconds, { thread: t.thread });
+      });
 
     // Lateness of a periodic timer: a stall (a long batch, a checkpoint, a garbage collection) holds every
     // acknowledgement and scrape due during it, and shows here as one late tick of about its length.

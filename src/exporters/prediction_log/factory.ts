@@ -70,6 +70,10 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
       ctx.logger.info({ target: driver.target }, 'prediction log ready');
     },
     exportRecords: (batch) => writer.write(batch),
+    threads() {
+      const busySeconds = driver instanceof SqliteDriver ? driver.threadBusySeconds() : undefined;
+      return busySeconds === undefined ? [] : [{ thread: `exporter/${ctx.id}`, busySeconds }];
+    },
     async shutdown() {
       unregisterPredictionLogRoutes(ctx.admin, ctx.id);
       await maintenance?.stop();

@@ -21,6 +21,10 @@ function revive(e: { name: string; message: string; code?: string }): Error {
 
 export class SqliteWriterThread {
   private worker?: Worker;
+  /** Busy seconds of threads that ended (a restart after a crash), so the total never goes back. */
+  private busyBefore = 0;
+  /** The running thread's busy seconds when last read. */
+  private busyNow = 0;
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (refused: Refusal[]) => void; reject: (err: Error) => void }>();
 
@@ -47,7 +51,17 @@ export class SqliteWriterThread {
     });
   }
 
+  /** Seconds the thread (every one started so far) spent running rather than waiting for work. */
+  busySeconds(): number {
+    // Read from this thread while that one runs, the figure can come out a few µs lower than the last
+    // one: a counter must not go back (Prometheus would take it for a restart).
+    if (this.worker) this.busyNow = Math.max(this.busyNow, this.worker.performance.eventLoopUtilization().active / 1000);
+    return this.busyBefore + this.busyNow;
+  }
+
   async close(): Promise<void> {
+    this.busyBefore = this.busySeconds();
+    this.busyNow = 0;
     const w = this.worker;
     this.worker = undefined;
     if (w) await w.terminate();
@@ -68,7 +82,11 @@ export class SqliteWriterThread {
     worker.on('message', (m: WriterReply) => (m.ok ? this.settle(m.id, undefined, m.refused) : this.settle(m.id, revive(m.error))));
     const fail = (err: Error) => {
       // The thread died: fail what it held (the pipeline offers those batches again) and start afresh next time.
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker === worker) {
+        this.worker = undefined;
+        this.busyBefore += this.busyNow;
+        this.busyNow = 0;
+      }
       for (const id of [...this.waiting.keys()]) this.settle(id, err);
     };
     worker.on('error', fail);

@@ -72,6 +72,11 @@ export class SqliteDriver implements LogDriver, Queryable {
     return this.writeValues(values);
   }
 
+  /** With a writer thread: the seconds it has been busy (undefined without one). */
+  threadBusySeconds(): number | undefined {
+    return this.thread?.busySeconds();
+  }
+
   /** With a writer thread: the records are mapped and written there (store-batch.ts). */
   get storeRecords(): ((batch: readonly ConsumerRecord[]) => Promise<Refusal[]>) | undefined {
     const thread = this.thread;

@@ -67,5 +67,9 @@ test(`resident memory stays under limits.memory (${LIMIT_MIB} MiB) through a sus
     return sampleValue(x, 'model_predictions_total', { model_name: 'heavy' }) === accepted ? x : undefined;
   }, 'every acknowledged prediction counted');
   assert.equal(sampleValue(s, 'modelwatch_receiver_refused_spans_total', { protocol: 'http/json', reason: 'memory_limit' }), refusedForMemory);
+  // What ModelwatchNearMemoryLimit reads: the limit, and resident memory under it.
+  assert.equal(sampleValue(s, 'modelwatch_memory_limit_bytes'), LIMIT_MIB * 2 ** 20);
+  const rss = sampleValue(s, 'modelwatch_process_resident_memory_bytes')!;
+  assert.ok(rss > 0 && rss <= LIMIT_MIB * 2 ** 20, `resident ${rss} B`);
   assert.equal(await agent.stop(), 0);
 });

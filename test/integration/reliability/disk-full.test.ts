@@ -195,6 +195,9 @@ test('on a disk smaller than the WAL checkpoint size the WAL stays within the di
   const logged = new Set(sqliteLogIds(join(dir, 'log2', 'predictions.db')));
   assert.deepEqual([...sender.acked].filter((id) => !logged.has(id)), [], 'every acknowledged prediction is in the log');
   assert.equal(promSum(metrics, 'model_predictions_total', { model_name: 'reliability' }), logged.size);
+  // The log's writer thread reports its busy time beside the event loop's.
+  assert.ok(promSum(metrics, 'modelwatch_event_loop_busy_seconds_total', { thread: 'exporter/prediction_log/local' }) > 0);
+  assert.ok(promSum(metrics, 'modelwatch_event_loop_busy_seconds_total', { thread: 'main' }) > 0);
   assert.equal(await agent.stop(), 0, agent.logs());
   agent = undefined;
 });

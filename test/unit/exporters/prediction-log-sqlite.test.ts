@@ -55,10 +55,16 @@ describe('prediction log on SQLite', () => {
     assert.ok(err, 'the write was refused');
     assert.match(err.code ?? '', /^SQLITE_CONSTRAINT/);
     assert.equal(d.isDataError(err), true);
+    const busyBefore = d.threadBusySeconds()!;
+    assert.ok(busyBefore > 0, 'the thread reports time spent writing');
     await d.close();
+    assert.equal(d.threadBusySeconds(), busyBefore, 'a closed thread keeps its total');
     await d.write([row('b')]);
     assert.equal(await d.count(), 2);
+    // A new thread after close: its time adds to the earlier one's, the total never goes back.
+    assert.ok(d.threadBusySeconds()! > busyBefore);
     await d.close();
+    assert.equal(new SqliteDriver(join(dir, 'nothread.db'), 'predictions', { writerThread: false }).threadBusySeconds(), undefined);
   });
 
   test('a schema newer than the agent is refused, not overwritten', async () => {

@@ -10,18 +10,20 @@ class Reader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
 }
 
-async function setup(memoryLimitBytes = 0) {
+async function setup(memoryLimitBytes = 0, threads?: () => { thread: string; busySeconds: number }[]) {
   const reader = new Reader();
   const provider = new MeterProvider({ readers: [reader] });
-  const metrics = new ProcessMetrics(provider.getMeter('t'), { memoryLimitBytes, delaySampleMs: 10 });
+  const metrics = new ProcessMetrics(provider.getMeter('t'), { memoryLimitBytes, delaySampleMs: 10, threads });
   const read = async (): Promise<Map<string, MetricData>> => {
     const { resourceMetrics } = await reader.collect();
     return new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));
   };
-  const value = async (name: string): Promise<number> => {
+  const value = async (name: string, thread?: string): Promise<number> => {
     const m = (await read()).get(name);
     assert.ok(m, `${name} is exported`);
-    return m.dataPoints[0].value as number;
+    const point = thread === undefined ? m.dataPoints[0] : m.dataPoints.find((p) => p.attributes.thread === thread);
+    assert.ok(point, `${name}{thread="${thread}"}`);
+    return point.value as number;
   };
   const close = async () => {
     metrics.close();
@@ -39,18 +41,18 @@ test('process metrics: CPU and event loop busy time grow by the time the loop wa
   const m = await setup();
   try {
     const cpu0 = await m.value('modelwatch_process_cpu_seconds');
-    const busy0 = await m.value('modelwatch_event_loop_busy_seconds');
+    const busy0 = await m.value('modelwatch_event_loop_busy_seconds', 'main');
     busyWait(300);
     await sleep(0);
     const cpu1 = await m.value('modelwatch_process_cpu_seconds');
-    const busy1 = await m.value('modelwatch_event_loop_busy_seconds');
+    const busy1 = await m.value('modelwatch_event_loop_busy_seconds', 'main');
     assert.ok(cpu1 - cpu0 >= 0.25, `CPU grew by ${cpu1 - cpu0} s over 300 ms of spinning`);
     assert.ok(busy1 - busy0 >= 0.25, `busy time grew by ${busy1 - busy0} s`);
 
     // Idle time is not busy time.
-    const busy2 = await m.value('modelwatch_event_loop_busy_seconds');
+    const busy2 = await m.value('modelwatch_event_loop_busy_seconds', 'main');
     await sleep(300);
-    const busy3 = await m.value('modelwatch_event_loop_busy_seconds');
+    const busy3 = await m.value('modelwatch_event_loop_busy_seconds', 'main');
     assert.ok(busy3 - busy2 < 0.1, `300 ms asleep counted ${busy3 - busy2} s busy`);
   } finally {
     await m.close();
@@ -95,6 +97,19 @@ test('process metrics: memory matches /proc, the limit is the configured one, st
     const started = bootSeconds + startTicks / 100;
     const metric = await m.value('modelwatch_process_start_time_seconds');
     assert.ok(Math.abs(metric - started) < 2, `start ${metric} against /proc ${started}`);
+  } finally {
+    await m.close();
+  }
+});
+
+test("process metrics: components' threads report their busy time beside the event loop's", async () => {
+  let writer = 1.5;
+  const m = await setup(0, () => [{ thread: 'exporter/prediction_log/local', busySeconds: writer }]);
+  try {
+    assert.equal(await m.value('modelwatch_event_loop_busy_seconds', 'exporter/prediction_log/local'), 1.5);
+    writer = 2.25;
+    assert.equal(await m.value('modelwatch_event_loop_busy_seconds', 'exporter/prediction_log/local'), 2.25);
+    assert.ok((await m.value('modelwatch_event_loop_busy_seconds', 'main')) > 0);
   } finally {
     await m.close();
   }
