@@ -10,7 +10,7 @@ import { AdminServer } from '../admin/server.js';
 import { componentKey, type ResolvedComponent, type ResolvedConfig } from '../config/resolve.js';
 import { parseEndpoint } from '../config/units.js';
 import { Checkpoints } from '../storage/checkpoints.js';
-import { fitWalToDisk, openDatabase, type Db } from '../storage/database.js';
+import { openDatabase, type Db } from '../storage/database.js';
 import { Queue } from '../storage/queue.js';
 import { AgentMetrics } from '../telemetry/agent-metrics.js';
 import { ProcessMetrics } from '../telemetry/process-metrics.js';
@@ -287,24 +287,19 @@ export class Service {
     logger.info({ pipelines: pipelines.map(([n]) => n), queueRows: queue.rowCount }, 'modelwatch started');
   }
 
-  /**
-   * Deletes queue rows every consumer has checkpointed past (rows after a checkpoint replay on restart),
-   * and keeps the WAL within a small disk.
-   */
+  /** Deletes queue rows every consumer has checkpointed past (rows after a checkpoint replay on restart). */
   private trim(): void {
     if (!this.queue || !this.checkpoints) return;
     const saved = this.checkpoints.positions();
     const positions = this.consumers.map((c) => saved.get(c.name) ?? 0);
     const through = positions.length > 0 ? Math.min(...positions) : this.queue.headId;
     try {
-      // First: on a full disk the trim's DELETE fails too.
-      fitWalToDisk(this.db!);
       this.queue.trimThrough(through);
       this.trimFailing = false;
     } catch (err) {
       // Runs on a timer: a throw here (a full disk: even a DELETE needs WAL room) would kill the agent.
       // The rows stay and are trimmed on a later tick.
-      if (!this.trimFailing) this.opts.logger.error({ err: (err as Error).message }, 'cannot trim the queue or checkpoint its WAL; will retry');
+      if (!this.trimFailing) this.opts.logger.error({ err: (err as Error).message }, 'cannot trim the queue; will retry');
       this.trimFailing = true;
     }
   }

@@ -2,15 +2,10 @@
 // WAL mode; `synchronous` FULL by default so that an acknowledged batch survives power loss too, not
 // only a crash of the process (NORMAL survives `kill -9` and is faster: see storage.sync).
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
-
-/** WAL pages (4 KiB) after which a commit copies the WAL into the database file, where the disk has room. */
-export const WAL_CHECKPOINT_PAGES = 16384;
-const WAL_PAGE_BYTES = 4096;
-const MIN_WAL_CHECKPOINT_PAGES = 64;
 
 /** 'mwat': marks a database as ours, so a foreign file is refused instead of being written to. */
 export const APPLICATION_ID = 0x6d776174;
@@ -40,11 +35,6 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
-    // Queue rows live a second or two: with the WAL copied into the file every 64 MiB instead of every
-    // 4 MiB (the default), most of their pages are freed and reused before a checkpoint copies them, and
-    // the event loop runs one checkpoint every ~15 s at 10k spans/s instead of one a second. Measured at
-    // 10k spans/s: 30.2 → 25.9 MB/s written, CPU −3 to −4 points. fitWalToDisk() covers small disks.
-    fitWalToDisk(db);
   } catch (err) {
     db.close();
     if (err instanceof StorageError) throw err;
@@ -81,17 +71,4 @@ export function checkStorageFile(path: string): string | undefined {
   } finally {
     db.close();
   }
-}
-
-/**
- * Lowers the WAL's checkpoint size to a quarter of the disk's free space when that is below
- * WAL_CHECKPOINT_PAGES, and raises it back when room returns. On a disk smaller than 64 MiB the WAL
- * would otherwise fill it by itself and then stay full for good: a checkpoint needs room to grow the
- * database file, and SQLite checkpoints only after a commit that succeeded. Called once a second (a statfs).
- */
-export function fitWalToDisk(db: Db): void {
-  if (db.memory) return;
-  const disk = statfsSync(dirname(db.name));
-  const pages = Math.max(MIN_WAL_CHECKPOINT_PAGES, Math.min(WAL_CHECKPOINT_PAGES, Math.floor((disk.bavail * disk.bsize) / 4 / WAL_PAGE_BYTES)));
-  db.pragma(`wal_autocheckpoint = ${pages}`);
 }
