@@ -118,6 +118,8 @@ exporters:
   prediction_log/local: { driver: sqlite, path: ${join(dir, 'predictions.db')} }
   prediction_log/pg: { driver: postgres, url: "postgres://modelwatch@127.0.0.1:${s.deadPostgresPort}/modelwatch", connect_timeout: 1s }
 storage: { path: ${join(dir, 'modelwatch.db')}, max_bytes: 256MiB, sync: normal, checkpoint_interval: 1s }
+# Far above what the test needs; set so the dashboard's memory panel has its limit line to show.
+limits: { memory: 4GiB }
 admin: { endpoint: 127.0.0.1:${ports.admin} }
 service:
   pipelines:
