@@ -13,8 +13,9 @@ export interface LoopSnapshot {
 
 export async function loopSnapshot(agent: AgentHandle): Promise<LoopSnapshot> {
   const samples = parsePromText(await agent.metricsText());
-  const busy = samples.find((s) => s.name === 'modelwatch_event_loop_busy_seconds_total');
-  if (!busy) throw new Error('the agent exports no modelwatch_event_loop_busy_seconds_total');
+  // The event loop's series; a SQLite log's writer thread has one of its own.
+  const busy = samples.find((s) => s.name === 'modelwatch_event_loop_busy_seconds_total' && s.labels.thread === 'main');
+  if (!busy) throw new Error('the agent exports no modelwatch_event_loop_busy_seconds_total{thread="main"}');
   const buckets = samples
     .filter((s) => s.name === 'modelwatch_event_loop_delay_seconds_bucket')
     .map((s): [number, number] => [s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), s.value])
