@@ -19,6 +19,7 @@ import { fixedRate, percentile, saturate, type Transport } from './load.js';
 import { makePayload } from './payload.js';
 import { cpuSeconds, rssSampler } from './proc-stats.js';
 import { loopBetween, loopSnapshot, type LoopSnapshot } from './event-loop.js';
+import { diskProbe } from './disk-probe.js';
 import { benchDriftOffline } from './drift.js';
 import { benchDriftWindow } from './drift-window.js';
 
@@ -209,27 +210,32 @@ async function fixedLoad(part?: (typeof PARTS)[number]) {
   let cpu0 = 0;
   let rss: ReturnType<typeof rssSampler> | undefined;
   let loop0: LoopSnapshot | undefined;
+  let disk: Awaited<ReturnType<typeof diskProbe>> | undefined;
   const r = await fixedRate('grpc', agent.ports.grpc, payload, RATE, FIXED_SECONDS, {
     seconds: WARMUP_SECONDS,
     measuring: async () => {
       cpu0 = cpuSeconds(pid);
       rss = rssSampler(pid);
       loop0 = await loopSnapshot(agent);
+      disk = await diskProbe(dir);
     },
   });
   const cpu = (cpuSeconds(pid) - cpu0) / r.seconds;
   const loop = loopBetween(loop0!, await loopSnapshot(agent));
+  const sync = await disk!.stop();
   const peak = rss!.stop();
-  const out = { rate: RATE, warmupSeconds: WARMUP_SECONDS, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99), eventLoop: loop };
+  const out = { rate: RATE, warmupSeconds: WARMUP_SECONDS, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99), eventLoop: loop, diskSync: sync };
   const loopText = `${loop.busyPercent.toFixed(1)} % / ${loop.delayP99Ms.toFixed(1)} ms / ${loop.stallsOver25msPerMinute.toFixed(1)}`;
+  const syncText = `${sync.p50Ms.toFixed(2)} / ${sync.p99Ms.toFixed(1)} / ${sync.maxMs.toFixed(0)}`;
   if (part) {
     row(`  ${part.name}: CPU % / RSS MiB / ack p50, p99 ms`, `${out.cpuPercentOfOneCore.toFixed(1)} / ${peak.toFixed(0)} / ${out.ackP50Ms.toFixed(2)}, ${out.ackP99Ms.toFixed(2)}`);
-    row(`  ${part.name}: event loop busy / delay p99 / stalls over 25 ms a minute`, loopText);
+    row(`  ${part.name}: event loop busy / delay p99 / stalls over 25 ms a minute; disk sync p50 / p99 / max ms`, `${loopText}; ${syncText}`);
   } else {
     row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s (after ${WARMUP_SECONDS} s uncounted): CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
     row(`fixed load: peak RSS (MiB)`, peak.toFixed(0));
     row(`fixed load: acknowledgement p50 / p99 (ms)`, `${out.ackP50Ms.toFixed(2)} / ${out.ackP99Ms.toFixed(2)}`);
     row(`fixed load: event loop busy / delay p99 / stalls over 25 ms a minute (the agent's own metrics)`, loopText);
+    row(`fixed load: the disk meanwhile, 4 KiB write + fdatasync every 50 ms: p50 / p99 / max (ms)`, syncText);
   }
   await agent.stop();
   settle(dir);
