@@ -202,3 +202,45 @@ test('a 16 MiB disk takes three times its size through the queue without a refus
   assert.equal(await agent.stop(), 0, agent.logs());
   agent = undefined;
 });
+
+// The prediction log's WAL is copied into its file every 64 MiB where the disk has room (sqlite.ts). A log
+// on a 16 MiB volume whose retention keeps it small takes 60,000 predictions and keeps up; with a fixed
+// 64 MiB its WAL filled the volume after ~23,500, and every write after failed.
+test('a prediction log on a 16 MiB disk with a short retention keeps up: its WAL stays within the disk', async (t) => {
+  const small = join(dir, 'small-log');
+  mountSmallDisk(small);
+  mounts.push(small);
+  const logPath = join(small, 'predictions.db');
+  const ports = await allocatePorts();
+  agent = await startAgent({
+    dir,
+    ports,
+    env: agentEnv(),
+    config: (p) =>
+      pipelineConfig(p, {
+        grpc: false,
+        processors: { stages: '{}' },
+        exporters: {
+          prometheus: `{ endpoint: 127.0.0.1:${p.prometheus} }`,
+          'prediction_log/local': `{ driver: sqlite, path: ${logPath}, retention: 1s, archive_after: 0, maintenance_interval: 1s }`,
+        },
+        storage: `{ path: ${join(dir, 'queue3', 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }`,
+      }),
+  });
+  const sender = new IdSender(ports.http, 'logwal');
+  let walPeak = 0;
+  const deadline = Date.now() + 90_000;
+  while (sender.acked.size < 60_000 && Date.now() < deadline) {
+    await sender.sendBatch(500);
+    await sleep(20);
+    const wal = `${logPath}-wal`;
+    if (existsSync(wal)) walPeak = Math.max(walPeak, statSync(wal).size);
+  }
+  const metrics = await queueDrained(agent);
+  const failed = promSum(metrics, 'modelwatch_exporter_failed_total', {});
+  t.diagnostic(`${sender.acked.size} predictions acknowledged, log WAL peak ${(walPeak / 2 ** 20).toFixed(1)} MiB, exporter failures ${failed}`);
+  assert.equal(failed, 0, `the log never failed a write:\n${agent.logs()}`);
+  assert.ok(walPeak < 12 * 2 ** 20, `the log's WAL stayed within the disk (peak ${walPeak} B)`);
+  assert.equal(await agent.stop(), 0, agent.logs());
+  agent = undefined;
+});
