@@ -2,9 +2,9 @@
 // disk: on a disk with less room than that, the WAL fills it by itself and then stays full for good, as a
 // checkpoint needs room to grow the database file and SQLite checkpoints only after a commit that
 // succeeded. Tested on a 16 MiB tmpfs (test/integration/reliability/disk-full.test.ts).
-import type Database from 'better-sqlite3';
 import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Db } from './database.js';
 
 const PAGE_BYTES = 4096;
 const MIN_PAGES = 64;
@@ -13,7 +13,7 @@ const MIN_PAGES = 64;
  * Sets the WAL's checkpoint size to `maxPages`, or to a quarter of the disk's free space when that is
  * less (and back up when room returns). Cheap (a statfs): call it before writes, at most every second.
  */
-export function fitWalToDisk(db: Database.Database, maxPages: number): void {
+export function fitWalToDisk(db: Db, maxPages: number): void {
   if (db.memory) return;
   let free: number;
   try {
