@@ -29,6 +29,22 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The stages processor, Prometheus and a prediction log (`log`: its YAML flow map) over OTLP/HTTP. */
+function startLoggingAgent(ports: AgentPorts, opts: { log: string; storage: string }): Promise<AgentHandle> {
+  return startAgent({
+    dir,
+    ports,
+    env: agentEnv(),
+    config: (p) =>
+      pipelineConfig(p, {
+        grpc: false,
+        processors: { stages: '{}' },
+        exporters: { prometheus: `{ endpoint: 127.0.0.1:${p.prometheus} }`, 'prediction_log/local': opts.log },
+        storage: `{ path: ${opts.storage}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }`,
+      }),
+  });
+}
+
 function mountSmallDisk(path: string): void {
   mkdirSync(path);
   try {
@@ -37,14 +53,6 @@ function mountSmallDisk(path: string): void {
     assert.fail(`this test mounts a small tmpfs and needs root (CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
   }
 }
-
-const config = (ports: AgentPorts) =>
-  pipelineConfig(ports, {
-    grpc: false,
-    processors: { stages: '{}' },
-    exporters: { prometheus: `{ endpoint: 127.0.0.1:${ports.prometheus} }`, 'prediction_log/local': `{ driver: sqlite, path: ${logFile} }` },
-    storage: `{ path: ${storage}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }`,
-  });
 
 /** Writes zeros until the file system says ENOSPC; returns the bytes written. */
 function fillDisk(path: string): number {
@@ -75,7 +83,7 @@ test('a full disk refuses new data with a retryable status, loses nothing, and r
   mounted = true;
 
   const ports = await allocatePorts();
-  agent = await startAgent({ dir, ports, config, env: agentEnv() });
+  agent = await startLoggingAgent(ports, { log: `{ driver: sqlite, path: ${logFile} }`, storage });
   const sender = new IdSender(ports.http, 'disk');
   for (let i = 0; i < 10; i++) assert.equal((await sender.sendBatch(20)).status, 200);
 
@@ -160,18 +168,7 @@ test('a 16 MiB disk takes three times its size through the queue without a refus
   mounts.push(small);
   const path = join(small, 'modelwatch.db');
   const ports = await allocatePorts();
-  agent = await startAgent({
-    dir,
-    ports,
-    env: agentEnv(),
-    config: (p) =>
-      pipelineConfig(p, {
-        grpc: false,
-        processors: { stages: '{}' },
-        exporters: { prometheus: `{ endpoint: 127.0.0.1:${p.prometheus} }`, 'prediction_log/local': `{ driver: sqlite, path: ${join(dir, 'log2', 'predictions.db')} }` },
-        storage: `{ path: ${path}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }`,
-      }),
-  });
+  agent = await startLoggingAgent(ports, { log: `{ driver: sqlite, path: ${join(dir, 'log2', 'predictions.db')} }`, storage: path });
   // Bytes the event loop's thread has written (the queue, its checkpoints; the log has a thread of its own).
   const written = () => Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${agent!.proc.pid}/task/${agent!.proc.pid}/io`, 'utf8'))![1]);
   const sender = new IdSender(ports.http, 'wal');
@@ -212,20 +209,9 @@ test('a prediction log on a 16 MiB disk with a short retention keeps up: its WAL
   mounts.push(small);
   const logPath = join(small, 'predictions.db');
   const ports = await allocatePorts();
-  agent = await startAgent({
-    dir,
-    ports,
-    env: agentEnv(),
-    config: (p) =>
-      pipelineConfig(p, {
-        grpc: false,
-        processors: { stages: '{}' },
-        exporters: {
-          prometheus: `{ endpoint: 127.0.0.1:${p.prometheus} }`,
-          'prediction_log/local': `{ driver: sqlite, path: ${logPath}, retention: 1s, archive_after: 0, maintenance_interval: 1s }`,
-        },
-        storage: `{ path: ${join(dir, 'queue3', 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms, max_bytes: 1GiB }`,
-      }),
+  agent = await startLoggingAgent(ports, {
+    log: `{ driver: sqlite, path: ${logPath}, retention: 1s, archive_after: 0, maintenance_interval: 1s }`,
+    storage: join(dir, 'queue3', 'modelwatch.db'),
   });
   const sender = new IdSender(ports.http, 'logwal');
   let walPeak = 0;
