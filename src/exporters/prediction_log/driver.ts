@@ -16,6 +16,8 @@ export interface LogDriver {
   write(rows: readonly LogRow[], maxRows: number): Promise<void>;
   /** Optional: maps and writes records itself (store-batch.ts, elsewhere than the event loop); returns the refusals. */
   storeRecords?(batch: readonly ConsumerRecord[]): Promise<Refusal[]>;
+  /** Optional: the seconds its own writer thread has been busy (undefined when it writes without one). */
+  threadBusySeconds?(): number | undefined;
   /** True when an error is caused by the rows themselves (retrying cannot help), false when by the store. */
   isDataError(err: unknown): boolean;
   get(id: string): Promise<StoredRow | undefined>;

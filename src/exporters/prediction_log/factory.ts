@@ -71,7 +71,7 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
     },
     exportRecords: (batch) => writer.write(batch),
     threads() {
-      const busySeconds = driver instanceof SqliteDriver ? driver.threadBusySeconds() : undefined;
+      const busySeconds = driver.threadBusySeconds?.();
       return busySeconds === undefined ? [] : [{ thread: `exporter/${ctx.id}`, busySeconds }];
     },
     async shutdown() {
