@@ -17,7 +17,7 @@ import { decodeTraceRequestProto } from '../../src/otlp/traces.js';
 import { attachBatchStages } from '../../src/pipeline/batch-stages.js';
 import { fixedRate, percentile, saturate, type Transport } from './load.js';
 import { makePayload } from './payload.js';
-import { cpuSeconds, rssSampler } from './proc-stats.js';
+import { cpuSeconds, rssSampler } from '../helpers/proc-stats.js';
 import { loopBetween, loopSnapshot, type LoopSnapshot } from './event-loop.js';
 import { diskProbe } from './disk-probe.js';
 import { benchDriftOffline } from './drift.js';

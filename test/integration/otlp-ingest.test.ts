@@ -2,11 +2,11 @@
 // histogram buckets on /metrics, stage children joined to predictions across Export calls.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { context, trace } from '@opentelemetry/api';
 import { startAgent, eventually, type AgentHandle } from '../helpers/agent.js';
 import { emitPrediction, otelClient, PROTOCOLS, type Client } from '../helpers/otel-client.js';
 import { parsePromText, sampleValue } from '../helpers/prom-text.js';
+import { cpuSeconds, rssMiB } from '../helpers/proc-stats.js';
 
 const IRIS = { model_name: 'iris', model_version: '2' };
 
@@ -123,13 +123,11 @@ for (const protocol of PROTOCOLS) {
       assert.ok(sampleValue(samples, 'modelwatch_queue_rows') !== undefined);
 
       // The agent process's own load, against what the kernel says of the same process.
-      const status = readFileSync(`/proc/${agent.proc.pid}/status`, 'utf8');
-      const stat = readFileSync(`/proc/${agent.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      const vmRss = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+      const vmRss = rssMiB(agent.proc.pid!) * 2 ** 20;
       const rss = sampleValue(samples, 'modelwatch_process_resident_memory_bytes')!;
       assert.ok(Math.abs(rss - vmRss) / vmRss < 0.3, `rss ${rss} against /proc ${vmRss}`);
       const cpu = sampleValue(samples, 'modelwatch_process_cpu_seconds_total')!;
-      const kernelCpu = (Number(stat[11]) + Number(stat[12])) / 100; // utime + stime, read after the scrape
+      const kernelCpu = cpuSeconds(agent.proc.pid!); // read after the scrape
       assert.ok(cpu > 0.1 && cpu <= kernelCpu + 0.05, `cpu ${cpu} s against /proc ${kernelCpu} s`);
       const busy = sampleValue(samples, 'modelwatch_event_loop_busy_seconds_total')!;
       assert.ok(busy > 0 && busy <= cpu, `event loop busy ${busy} s of ${cpu} s CPU`);

@@ -2,16 +2,11 @@
 // take (retryably), and its resident memory stays under limits.memory; everything acknowledged is counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { agentConfig, eventually, startAgent } from '../../helpers/agent.js';
 import { parsePromText, sampleValue } from '../../helpers/prom-text.js';
+import { rssMiB } from '../../helpers/proc-stats.js';
 
 const LIMIT_MIB = 180;
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 /** One OTLP/JSON request of `n` prediction spans with long string features (about 1.5 KiB per span). */
 function bigRequest(n: number, offset: number): string {

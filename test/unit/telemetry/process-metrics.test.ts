@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataPointType, MeterProvider, MetricReader, type MetricData } from '@opentelemetry/sdk-metrics';
 import { ProcessMetrics } from '../../../src/telemetry/process-metrics.js';
+import { rssMiB } from '../../helpers/proc-stats.js';
 
 class Reader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
@@ -86,7 +87,7 @@ test('process metrics: memory matches /proc, the limit is the configured one, st
   const m = await setup(512 * 1024 * 1024);
   try {
     const rss = await m.value('modelwatch_process_resident_memory_bytes');
-    const vmRss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+    const vmRss = rssMiB(process.pid) * 2 ** 20;
     assert.ok(Math.abs(rss - vmRss) / vmRss < 0.1, `rss ${rss} against /proc ${vmRss}`);
     const heap = await m.value('modelwatch_process_heap_used_bytes');
     assert.ok(heap > 1e6 && heap < rss, `heap ${heap}`);
