@@ -87,40 +87,36 @@ export async function fixedRate(
 ): Promise<LoadResult> {
   const s = sender(transport, port, payload);
   const intervalMs = (payload.spans / spansPerSecond) * 1000;
-  if (warmup.seconds > 0) {
-    const calls: Promise<boolean>[] = [];
-    const warmStart = performance.now();
-    for (let i = 0; i * intervalMs < warmup.seconds * 1000; i++) {
-      const wait = warmStart + i * intervalMs - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      calls.push(s.send());
-    }
-    await Promise.all(calls);
-  }
+  // Uncounted: calls at i * intervalMs < warmup; counted: at i * intervalMs <= seconds.
+  await Promise.all(await paced(intervalMs, Math.ceil((warmup.seconds * 1000) / intervalMs), performance.now(), () => s.send()));
   await warmup.measuring?.();
   const start = performance.now();
-  const pending: Promise<void>[] = [];
   let calls = 0;
   let failed = 0;
   const latenciesMs: number[] = [];
-  for (let i = 0; ; i++) {
-    const due = start + i * intervalMs;
-    if (due - start > seconds * 1000) break;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const pending = paced(intervalMs, Math.floor((seconds * 1000) / intervalMs) + 1, start, () => {
     const t = performance.now();
-    pending.push(
-      s.send().then((ok) => {
-        latenciesMs.push(performance.now() - t);
-        if (ok) calls++;
-        else failed++;
-      }),
-    );
-  }
-  await Promise.all(pending);
+    return s.send().then((ok) => {
+      latenciesMs.push(performance.now() - t);
+      if (ok) calls++;
+      else failed++;
+    });
+  });
+  await Promise.all(await pending);
   const elapsed = (performance.now() - start) / 1000;
   s.close();
   return { calls, failed, spans: calls * payload.spans, seconds: elapsed, spansPerSecond: (calls * payload.spans) / elapsed, latenciesMs };
+}
+
+/** Starts `count` calls, the i-th at `start + i * intervalMs` (open loop: none waits for another's answer). */
+async function paced<T>(intervalMs: number, count: number, start: number, call: () => Promise<T>): Promise<Promise<T>[]> {
+  const calls: Promise<T>[] = [];
+  for (let i = 0; i < count; i++) {
+    const wait = start + i * intervalMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    calls.push(call());
+  }
+  return calls;
 }
 
 export function percentile(values: number[], p: number): number {
