@@ -10,9 +10,10 @@ export interface Payload {
   proto: Uint8Array;
   json: Uint8Array;
   /**
-   * The same request as real traffic would send it at `atMs`: the first 4 bytes of every trace id set to
-   * a bijective hash of `n`, so every span of every request has a prediction id of its own (ids derive
-   * from trace and span id) spread over the key space as random trace ids are; and every span's times
+   * The same request as real traffic would send it at `atMs`: the first 4 bytes of each trace id set to
+   * a bijective hash of `n` and the trace's place in the request, so every prediction of every request
+   * has an id of its own (ids derive from trace and span id) spread over the key space as random trace
+   * ids are, each trace's spans keeping one trace id between them; and every span's times
    * moved so that the request's last span starts at `atMs`. With one fixed request the prediction log
    * only ever updated 512 rows; with ids counting up it only appended to its id index; and with the
    * same 512 times in every request each of its three time indexes took inserts at 512 places across
@@ -76,10 +77,12 @@ export function makePayload(predictions = 512, model = 'bench', opts: { stages?:
     json,
     variant(n, format, atMs = Date.now()) {
       const out = Buffer.from(format === 'proto' ? proto : json);
-      const id = Math.imul(n, 0x9e3779b1) >>> 0; // odd multiplier: a bijection on 32 bits
-      const prefix = id.toString(16).padStart(8, '0');
-      if (format === 'proto') for (const at of protoAt) out.writeUInt32BE(id, at);
-      else for (const at of jsonAt) out.write(prefix, at, 'latin1');
+      for (const [t, offsets] of (format === 'proto' ? protoAt : jsonAt).entries()) {
+        // An odd multiplier is a bijection on 32 bits: unique while n × traces + t < 2^32.
+        const id = Math.imul(n * traceIds.length + t, 0x9e3779b1) >>> 0;
+        if (format === 'proto') for (const at of offsets) out.writeUInt32BE(id, at);
+        else for (const at of offsets) out.write(id.toString(16).padStart(8, '0'), at, 'latin1');
+      }
       const shift = BigInt(Math.round(atMs - lastStartMs)) * 1_000_000n;
       if (format === 'proto') for (const t of times.proto) out.writeBigUInt64LE(t.nanos + shift, t.at);
       else for (const t of times.json) out.write((t.nanos + shift).toString().padStart(19, '0'), t.at, 'latin1');
@@ -105,23 +108,19 @@ function spanTimes(nanos: bigint[], proto: Buffer, json: Buffer): { proto: { at:
     const fixed = Buffer.alloc(9);
     fixed[0] = start ? 0x39 : 0x41;
     fixed.writeBigUInt64LE(v, 1);
-    for (const at of offsetsOf(proto, [fixed], 1)) out.proto.push({ at, nanos: v });
+    for (const at of offsetsOf(proto, [fixed], 1)[0]) out.proto.push({ at, nanos: v });
     const text = Buffer.from(`"${start ? 'start' : 'end'}TimeUnixNano":"${v}"`);
-    for (const at of offsetsOf(json, [text], text.length - 20)) out.json.push({ at, nanos: v });
+    for (const at of offsetsOf(json, [text], text.length - 20)[0]) out.json.push({ at, nanos: v });
   }
   return out;
 }
 
-/** Every offset (plus `skip`) at which one of `needles` occurs in `haystack`; each needle must occur. */
-function offsetsOf(haystack: Buffer, needles: Buffer[], skip = 0): number[] {
-  const out: number[] = [];
-  for (const n of needles) {
-    let found = false;
-    for (let at = haystack.indexOf(n); at >= 0; at = haystack.indexOf(n, at + 1)) {
-      out.push(at + skip);
-      found = true;
-    }
-    if (!found) throw new Error(`trace id ${n.toString('hex')} not found in the serialized payload`);
-  }
-  return out;
+/** Every offset (plus `skip`) at which each of `needles` occurs in `haystack`, per needle; each must occur. */
+function offsetsOf(haystack: Buffer, needles: Buffer[], skip = 0): number[][] {
+  return needles.map((n) => {
+    const out: number[] = [];
+    for (let at = haystack.indexOf(n); at >= 0; at = haystack.indexOf(n, at + 1)) out.push(at + skip);
+    if (out.length === 0) throw new Error(`bytes ${n.toString('hex')} not found in the serialized payload`);
+    return out;
+  });
 }
