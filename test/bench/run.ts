@@ -2,7 +2,8 @@
 // acknowledgement latency, and restart time with a backlog. Prints a table and writes bench-results.json.
 // Knobs: BENCH_SECONDS (saturation phases, default 10), BENCH_FIXED_SECONDS (default 60, as issue 8 asks), BENCH_RATE
 // (default 10000 spans/s), BENCH_WARMUP_SECONDS (uncounted start of each fixed-rate phase, default 5), BENCH_BACKLOG
-// (predictions in the queue for the restart test, default 1000000), BENCH_PHASES.
+// (predictions in the queue for the restart test, default 1000000), BENCH_LOG_ROWS (rows per id shape in the
+// prediction log's phase, default 1000000), BENCH_PHASES.
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { loopBetween, loopSnapshot, type LoopSnapshot } from './event-loop.js';
 import { diskProbe } from './disk-probe.js';
 import { benchDriftOffline } from './drift.js';
 import { benchDriftWindow } from './drift-window.js';
+import { benchLogIds } from './log-ids.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 60);
@@ -29,8 +31,9 @@ const RATE = Number(process.env.BENCH_RATE ?? 10_000);
 /** Fixed-rate phases first send this long at their rate, uncounted: connection setup and cold code. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
+const LOG_ROWS = Number(process.env.BENCH_LOG_ROWS ?? 1_000_000);
 const TRANSPORTS: Transport[] = ['grpc', 'http/protobuf', 'http/json'];
-const ALL_PHASES = ['ceiling', 'throughput', 'staged', 'fixed', 'parts', 'restart', 'drift'];
+const ALL_PHASES = ['ceiling', 'throughput', 'staged', 'fixed', 'parts', 'restart', 'log', 'drift'];
 const PHASES = phasesFrom(process.env.BENCH_PHASES);
 
 /**
@@ -293,6 +296,14 @@ if (PHASES.has('parts')) {
   results.fixedLoadParts = parts;
 }
 if (PHASES.has('restart')) results.restart = await restartWithBacklog();
+if (PHASES.has('log')) {
+  console.log(`\nthe SQLite prediction log alone, ${LOG_ROWS} rows per id shape in batches of 1000 (cost over the last quarter):`);
+  const logIds = await benchLogIds(LOG_ROWS);
+  results.logIds = logIds;
+  for (const r of logIds) {
+    row(`prediction log, ids ${r.shape}: CPU µs / bytes written per row`, `${r.cpuMicrosPerRow.toFixed(1)} / ${r.bytesWrittenPerRow.toFixed(0)}  (file ${(r.fileBytes / 2 ** 20).toFixed(0)} MiB)`);
+  }
+}
 if (PHASES.has('drift')) {
   console.log('\ndrift: offline modelwatch drift against scipy, and the agent\'s drift run as its window grows');
   results.driftOffline = await benchDriftOffline();
