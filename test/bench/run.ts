@@ -297,11 +297,11 @@ if (PHASES.has('parts')) {
 }
 if (PHASES.has('restart')) results.restart = await restartWithBacklog();
 if (PHASES.has('log')) {
-  console.log(`\nthe SQLite prediction log alone, ${LOG_ROWS} rows per id shape in batches of 1000 (cost over the last quarter):`);
+  console.log(`\nthe prediction log alone, ${LOG_ROWS} rows per id shape in batches of 1000 (cost over the last quarter; PostgreSQL: its processes included):`);
   const logIds = await benchLogIds(LOG_ROWS);
   results.logIds = logIds;
   for (const r of logIds) {
-    row(`prediction log, ids ${r.shape}: CPU µs / bytes written per row`, `${r.cpuMicrosPerRow.toFixed(1)} / ${r.bytesWrittenPerRow.toFixed(0)}  (file ${(r.fileBytes / 2 ** 20).toFixed(0)} MiB)`);
+    row(`${r.store}, ids ${r.shape}: CPU µs / bytes written per row`, `${r.cpuMicrosPerRow.toFixed(1)} / ${r.bytesWrittenPerRow.toFixed(0)}`);
   }
 }
 if (PHASES.has('drift')) {
