@@ -9,13 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { wellFormed } from '../../src/exporters/prediction_log/row.js';
+import { wellFormed, type Clean } from '../../src/exporters/prediction_log/row.js';
 import { SqliteDriver } from '../../src/exporters/prediction_log/sqlite.js';
 import { pgClean, PostgresDriver } from '../../src/exporters/prediction_log/postgres.js';
 import type { LogDriver } from '../../src/exporters/prediction_log/driver.js';
-import type { Clean } from '../../src/exporters/prediction_log/row.js';
 import { startPostgres } from '../helpers/postgres.js';
-import { cpuSeconds } from '../helpers/proc-stats.js';
+import { cpuSeconds, writtenBytes } from '../helpers/proc-stats.js';
 import { PredictionLogWriter } from '../../src/exporters/prediction_log/writer.js';
 import type { Prediction } from '../../src/pipeline/records.js';
 
@@ -26,7 +25,7 @@ const SHAPES = {
   /** Root spans, each its own trace: random trace ids. */
   'random (a trace per prediction)': (_i: number) => randomBytes(24).toString('hex'),
   /** The predictions of one batch request as spans of one trace: 512 share a trace id. */
-  'a trace per 512 predictions': (i: number, prefix = requestPrefix(i)) => prefix + randomBytes(8).toString('hex'),
+  'a trace per 512 predictions': (i: number) => requestPrefix(i) + randomBytes(8).toString('hex'),
   /** Trace ids that start with the time in seconds, as the AWS X-Ray id generator of OTel makes them. */
   'trace ids starting with the time (X-Ray ids)': (i: number) => Math.floor((T0 + i / 10) / 1000).toString(16).padStart(8, '0') + randomBytes(20).toString('hex'),
   /** ml.prediction.id set to a UUIDv7 (its first 48 bits are the time in ms). */
@@ -62,24 +61,25 @@ function prediction(id: string, i: number): Prediction {
   };
 }
 
-/** CPU seconds and bytes written so far by this process, or by this process and a server's processes. */
-type Usage = () => { cpuSeconds: number; writtenBytes: number };
+/** CPU seconds and bytes written so far: by this process, or by this process and a server's processes. */
+interface Usage {
+  cpuSeconds: number;
+  writtenBytes: number;
+}
 
-const writtenBytesOf = (pid: number | 'self'): number => Number(/write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
-
-function selfUsage(): { cpuSeconds: number; writtenBytes: number } {
+function selfUsage(): Usage {
   const c = process.cpuUsage();
-  return { cpuSeconds: (c.user + c.system) / 1e6, writtenBytes: writtenBytesOf('self') };
+  return { cpuSeconds: (c.user + c.system) / 1e6, writtenBytes: writtenBytes('self') };
 }
 
 /** This process and every `postgres` process (the server, its backends and background writers). */
-function withPostgres(): { cpuSeconds: number; writtenBytes: number } {
+function withPostgres(): Usage {
   const total = selfUsage();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
     try {
       if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
       total.cpuSeconds += cpuSeconds(pid);
-      total.writtenBytes += writtenBytesOf(pid);
+      total.writtenBytes += writtenBytes(pid);
     } catch {
       /* the process ended meanwhile */
     }
@@ -97,7 +97,7 @@ export interface LogIdsResult {
 }
 
 /** Writes `rows` predictions with ids of one shape through a fresh log's writer and driver. */
-async function measure(driver: LogDriver, clean: Clean, usage: Usage, rows: number, idOf: (i: number) => string): Promise<{ cpuMicrosPerRow: number; bytesWrittenPerRow: number }> {
+async function measure(driver: LogDriver, clean: Clean, usage: () => Usage, rows: number, idOf: (i: number) => string): Promise<{ cpuMicrosPerRow: number; bytesWrittenPerRow: number }> {
   await driver.migrate();
   const writer = new PredictionLogWriter(driver, { maxRows: BATCH, logger: pino({ level: 'silent' }), clean });
   const tail = Math.floor((rows * 0.75) / BATCH) * BATCH;
