@@ -299,6 +299,7 @@ if (PHASES.has('restart')) results.restart = await restartWithBacklog();
 if (PHASES.has('log')) {
   console.log(`\nthe prediction log alone, ${LOG_ROWS} rows per id shape in batches of 1000 (cost over the last quarter; PostgreSQL: its processes included):`);
   const logIds = await benchLogIds(LOG_ROWS);
+  settle(); // it wrote GBs: the next phase must not pay for their write-back
   results.logIds = logIds;
   for (const r of logIds) {
     row(`${r.store}, ids ${r.shape}: CPU µs / bytes written per row`, `${r.cpuMicrosPerRow.toFixed(1)} / ${r.bytesWrittenPerRow.toFixed(0)}`);
