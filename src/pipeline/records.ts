@@ -87,3 +87,8 @@ export interface LateStage {
 /** What processors and record exporters consume, in queue order. */
 export type Prediction = PredictionRecord;
 export type ConsumerRecord = Prediction | LateStage | FeedbackRecord;
+
+/** The prediction a consumer record is about: its own id, or the one its label or late stage joins. */
+export function predictionIdOf(r: ConsumerRecord): string {
+  return r.kind === 'prediction' ? r.id : r.predictionId;
+}

@@ -8,7 +8,7 @@
 //   - a stage column is set by any patch that carries it (others keep it);
 //   - the ground truth (class, value, at) moves as one group: the patch with the latest `at` wins.
 // Non-finite numbers inside JSON columns are stored as the strings "NaN", "Infinity", "-Infinity".
-import type { ConsumerRecord } from '../../pipeline/records.js';
+import { predictionIdOf, type ConsumerRecord } from '../../pipeline/records.js';
 
 export interface LogRow {
   prediction_id: string;
@@ -165,7 +165,7 @@ function keyProblem(what: string, v: string | undefined): string | undefined {
 
 /** The patch one record makes, or why it cannot be stored. */
 export function toRow(rec: ConsumerRecord, clean: Clean = wellFormed): Mapped {
-  const id = rec.kind === 'prediction' ? rec.id : rec.predictionId;
+  const id = predictionIdOf(rec);
   const shortId = typeof id === 'string' ? id.slice(0, 100) : String(id);
   const refuse = (reason: string): Mapped => ({ refused: { id: shortId, reason } });
   if (typeof id !== 'string' || id === '') return refuse('empty prediction id');

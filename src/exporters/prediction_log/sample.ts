@@ -2,7 +2,7 @@
 // not a random draw: a prediction's ground truth and late stage spans, which arrive later and maybe on
 // another replica or after a restart, are kept exactly when the prediction was. Metrics are not sampled:
 // processors read the queue through a cursor of their own.
-import type { ConsumerRecord } from '../../pipeline/records.js';
+import { predictionIdOf, type ConsumerRecord } from '../../pipeline/records.js';
 
 /** FNV-1a over the id's UTF-16 code units, as an unsigned 32-bit integer. */
 export function fnv1a32(id: string): number {
@@ -24,10 +24,6 @@ export function idHash(id: string): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-function predictionIdOf(r: ConsumerRecord): string {
-  return r.kind === 'prediction' ? r.id : r.predictionId;
 }
 
 /** The records of a batch whose prediction is in the sample; undefined when every record is kept. */
