@@ -19,12 +19,11 @@ const disk = join(dir, 'disk');
 const logFile = join(dir, 'log', 'predictions.db');
 const storage = join(disk, 'modelwatch.db');
 const filler = join(disk, 'filler');
-let mounted = false;
 let agent: AgentHandle | undefined;
+/** The small disks mounted so far, unmounted after the tests. */
 const mounts: string[] = [];
 after(async () => {
   await agent?.kill9();
-  if (mounted) execFileSync('umount', [disk]);
   for (const m of mounts) execFileSync('umount', [m]);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -45,6 +44,7 @@ function startLoggingAgent(ports: AgentPorts, opts: { log: string; storage: stri
   });
 }
 
+/** A 16 MiB tmpfs at `path`, unmounted after the tests. */
 function mountSmallDisk(path: string): void {
   mkdirSync(path);
   try {
@@ -52,6 +52,7 @@ function mountSmallDisk(path: string): void {
   } catch (err) {
     assert.fail(`this test mounts a small tmpfs and needs root (CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
   }
+  mounts.push(path);
 }
 
 /** Writes zeros until the file system says ENOSPC; returns the bytes written. */
@@ -74,13 +75,7 @@ function fillDisk(path: string): number {
 }
 
 test('a full disk refuses new data with a retryable status, loses nothing, and recovers without a restart', async (t) => {
-  mkdirSync(disk);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', disk], { stdio: 'pipe' });
-  } catch (err) {
-    assert.fail(`this test mounts a small tmpfs and needs root (CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
-  }
-  mounted = true;
+  mountSmallDisk(disk);
 
   const ports = await allocatePorts();
   agent = await startLoggingAgent(ports, { log: `{ driver: sqlite, path: ${logFile} }`, storage });
@@ -165,7 +160,6 @@ test('a full disk refuses new data with a retryable status, loses nothing, and r
 test('a 16 MiB disk takes three times its size through the queue without a refusal: the WAL stays within it', async (t) => {
   const small = join(dir, 'small');
   mountSmallDisk(small);
-  mounts.push(small);
   const path = join(small, 'modelwatch.db');
   const ports = await allocatePorts();
   agent = await startLoggingAgent(ports, { log: `{ driver: sqlite, path: ${join(dir, 'log2', 'predictions.db')} }`, storage: path });
@@ -206,7 +200,6 @@ test('a 16 MiB disk takes three times its size through the queue without a refus
 test('a prediction log on a 16 MiB disk with a short retention keeps up: its WAL stays within the disk', async (t) => {
   const small = join(dir, 'small-log');
   mountSmallDisk(small);
-  mounts.push(small);
   const logPath = join(small, 'predictions.db');
   const ports = await allocatePorts();
   agent = await startLoggingAgent(ports, {
