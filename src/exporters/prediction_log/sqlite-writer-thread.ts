@@ -3,11 +3,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { wellFormed } from './row.js';
 import { SqliteDriver } from './sqlite.js';
+import type { IdIndexOptions } from './sqlite-ids/id-index.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 import { storeBatch } from './store-batch.js';
 
-const { path, table } = workerData as { path: string; table: string };
-const driver = new SqliteDriver(path, table, { writerThread: false });
+const { path, table, idIndex } = workerData as { path: string; table: string; idIndex?: IdIndexOptions };
+const driver = new SqliteDriver(path, table, { writerThread: false, idIndex });
 
 parentPort!.on('message', async (m: WriterRequest) => {
   let reply: WriterReply;

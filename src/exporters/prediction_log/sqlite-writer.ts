@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { Refusal } from './row.js';
+import type { IdIndexOptions } from './sqlite-ids/id-index.js';
 
 /** What the thread is asked: rows ready to upsert, or records to map and write (store-batch.ts). */
 export type WriterRequest = { id: number; rows: unknown[][] } | { id: number; records: readonly ConsumerRecord[] };
@@ -28,7 +29,11 @@ export class SqliteWriterThread {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (refused: Refusal[]) => void; reject: (err: Error) => void }>();
 
-  constructor(private readonly path: string, private readonly table: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly table: string,
+    private readonly idIndex?: IdIndexOptions,
+  ) {}
 
   /** Upserts rows given as values in COLUMNS order, in one transaction on the thread. */
   async write(rows: unknown[][]): Promise<void> {
@@ -73,7 +78,7 @@ export class SqliteWriterThread {
     // worker inherits the parent's --import loader).
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const worker = new Worker(new URL(`./sqlite-writer-thread${ext}`, import.meta.url), {
-      workerData: { path: this.path, table: this.table },
+      workerData: { path: this.path, table: this.table, idIndex: this.idIndex },
       // Its garbage is one batch at a time: a small young generation keeps the thread's heap small (peak
       // RSS at 10k spans/s 178–204 MiB against 206–216 without; 4 MiB cost ~5% of a core more).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },

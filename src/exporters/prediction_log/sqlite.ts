@@ -1,4 +1,6 @@
 // The SQLite driver: better-sqlite3, WAL, one transaction per batch, written on a thread of its own.
+// Rows are found by prediction id through the log's own id index (sqlite-ids/): the writer asks it
+// whether a row exists, merges into it with UPDATE ... FROM or appends a new one.
 // NaN cannot be stored in a REAL column (SQLite turns it into NULL), so a NaN number is stored as the
 // text 'NaN' (SQLite columns are dynamically typed) and read back as NaN; ±Infinity are stored as REAL.
 import Database from 'better-sqlite3';
@@ -10,7 +12,10 @@ import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, type LogRow, type Refusal } from
 import { sqliteMigrations } from './schema/sqlite.js';
 import { SqliteWriterThread } from './sqlite-writer.js';
 import { fitWalToDisk } from '../../storage/wal-fit.js';
-import { onConflictUpdate, quoteIdent } from './upsert-sql.js';
+import { mergeAssignments, quoteIdent } from './upsert-sql.js';
+import { IdIndex, type IdIndexOptions } from './sqlite-ids/id-index.js';
+import { rowById } from './sqlite-ids/lookup.js';
+import { idTables, type IdTables } from './sqlite-ids/names.js';
 import type { Queryable, SqlRunner } from './sql-runner.js';
 
 const DATA_ERRORS = /^SQLITE_(TOOBIG|CONSTRAINT|MISMATCH|RANGE)/;
@@ -21,7 +26,11 @@ const WAL_CHECKPOINT_PAGES = 16384;
 export class SqliteDriver implements LogDriver, Queryable {
   readonly target: string;
   private db?: Database.Database;
-  private upsert?: Database.Statement;
+  private insert?: Database.Statement;
+  private update?: Database.Statement;
+  /** The writer's view of the id index, loaded at the first write (readers do without: lookup.ts). */
+  private ids?: IdIndex;
+  private readonly names: IdTables;
   private walFittedMs = 0;
   private readonly t: string;
 
@@ -31,11 +40,12 @@ export class SqliteDriver implements LogDriver, Queryable {
   constructor(
     private readonly path: string,
     private readonly table: string,
-    opts: { writerThread?: boolean } = {},
+    private readonly opts: { writerThread?: boolean; idIndex?: IdIndexOptions } = {},
   ) {
     this.target = `sqlite ${resolve(path)} table ${table}`;
     this.t = quoteIdent(table);
-    if (opts.writerThread ?? true) this.thread = new SqliteWriterThread(path, table);
+    this.names = idTables(table);
+    if (opts.writerThread ?? true) this.thread = new SqliteWriterThread(path, table, opts.idIndex);
   }
 
   private open(): Database.Database {
@@ -76,8 +86,9 @@ export class SqliteDriver implements LogDriver, Queryable {
         db.prepare(`INSERT INTO ${SCHEMA_TABLE} (table_name, version, applied_at) VALUES (?, ?, ?)`).run(this.table, v, new Date().toISOString());
       }
     }).immediate();
-    const cols = COLUMNS.join(', ');
-    this.upsert = db.prepare(`INSERT INTO ${this.t} AS cur (${cols}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ${onConflictUpdate()}`);
+    this.insert = db.prepare(`INSERT INTO ${this.t} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+    const patch = COLUMNS.map((c) => `? AS ${c}`).join(', ');
+    this.update = db.prepare(`UPDATE ${this.t} AS cur SET ${mergeAssignments()} FROM (SELECT ${patch}) AS excluded WHERE cur.seq = ? AND cur.prediction_id = excluded.prediction_id`);
   }
 
   async write(rows: readonly LogRow[]): Promise<void> {
@@ -97,15 +108,31 @@ export class SqliteDriver implements LogDriver, Queryable {
     return thread && ((batch) => thread.storeRecords(batch));
   }
 
-  /** Upserts rows given as values in COLUMNS order, in one transaction on this connection. */
+  /** Upserts rows given as values in COLUMNS order (distinct ids), in one transaction on this connection. */
   async writeValues(rows: readonly unknown[][]): Promise<void> {
-    if (!this.upsert) await this.migrate();
+    if (!this.insert) await this.migrate();
     const db = this.open();
     this.fitWal(db);
-    const stmt = this.upsert!;
+    const ids = (this.ids ??= new IdIndex(db, this.names, this.opts.idIndex));
+    const insert = this.insert!;
+    const update = this.update!;
+    const added: [string, number][] = [];
     db.transaction(() => {
-      for (const r of rows) stmt.run(r);
+      for (const r of rows) {
+        const id = r[0] as string; // COLUMNS[0]
+        // A row without an id goes to the insert, whose NOT NULL refuses it as the data's fault.
+        if (typeof id === 'string' && ids.find(id, (seq) => update.run(...r, seq).changes === 1)) continue;
+        added.push([id, Number(insert.run(r).lastInsertRowid)]);
+      }
     }).immediate();
+    ids.added(added);
+    try {
+      ids.maintain();
+    } catch (err) {
+      // Its runs in memory may no longer match the database's: load them again at the next write.
+      this.ids = undefined;
+      throw err;
+    }
   }
 
   isDataError(err: unknown): boolean {
@@ -115,7 +142,7 @@ export class SqliteDriver implements LogDriver, Queryable {
   }
 
   async get(id: string): Promise<StoredRow | undefined> {
-    const r = this.open().prepare(`SELECT * FROM ${this.t} WHERE prediction_id = ?`).get(id) as Record<string, unknown> | undefined;
+    const r = rowById(this.open(), this.names, id);
     return r && toStored(r);
   }
 
@@ -156,7 +183,9 @@ export class SqliteDriver implements LogDriver, Queryable {
     await this.thread?.close();
     this.db?.close();
     this.db = undefined;
-    this.upsert = undefined;
+    this.insert = undefined;
+    this.update = undefined;
+    this.ids = undefined;
   }
 }
 

@@ -34,7 +34,7 @@ describe('prediction log on SQLite', () => {
     await d.close();
     await new SqliteDriver(file, 'predictions').migrate();
     const db = new Database(file, { readonly: true });
-    assert.deepEqual(db.prepare('SELECT table_name, version FROM modelwatch_log_migrations').all(), [{ table_name: 'predictions', version: 1 }]);
+    assert.deepEqual(db.prepare('SELECT table_name, version FROM modelwatch_log_migrations').all(), [{ table_name: 'predictions', version: 1 }, { table_name: 'predictions', version: 2 }]);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     const idx = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions' AND sql IS NOT NULL ORDER BY name").all() as { name: string; sql: string }[];
     assert.deepEqual(idx.map((i) => i.name), ['predictions_model_idx', 'predictions_time_idx', 'predictions_unlabelled_idx']);

@@ -6,6 +6,7 @@ import { quoteIdent } from '../upsert-sql.js';
 export function sqliteMigrations(table: string): string[] {
   const t = quoteIdent(table);
   const idx = (name: string) => quoteIdent(`${table}_${name}`);
+  const v2 = quoteIdent(`${table}_v2`);
   return [
     `CREATE TABLE ${t} (
       prediction_id TEXT PRIMARY KEY NOT NULL,
@@ -33,5 +34,40 @@ export function sqliteMigrations(table: string): string[] {
     CREATE INDEX ${idx('time_idx')} ON ${t} (time);
     CREATE INDEX ${idx('model_idx')} ON ${t} (model_name, model_version, time);
     CREATE INDEX ${idx('unlabelled_idx')} ON ${t} (time) WHERE ground_truth_at IS NULL;`,
+    // 2: rows keyed by an insertion sequence, prediction ids indexed in sorted runs (sqlite-ids/): a
+    // unique index on random ids cost ~10 KB written and ~15 µs per row more than time-ordered ids. seq
+    // is AUTOINCREMENT so it never goes back, even when retention deletes the newest rows.
+    `CREATE TABLE ${v2} (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      ${V1_COLUMNS.map((c) => `${c.name} ${c.type}`).join(',\n      ')}
+    );
+    INSERT INTO ${v2} (${V1_COLUMNS.map((c) => c.name).join(', ')}) SELECT ${V1_COLUMNS.map((c) => c.name).join(', ')} FROM ${t} ORDER BY rowid;
+    DROP TABLE ${t};
+    ALTER TABLE ${v2} RENAME TO ${t};
+    CREATE INDEX ${idx('time_idx')} ON ${t} (time);
+    CREATE INDEX ${idx('model_idx')} ON ${t} (model_name, model_version, time);
+    CREATE INDEX ${idx('unlabelled_idx')} ON ${t} (time) WHERE ground_truth_at IS NULL;
+    CREATE TABLE ${quoteIdent(`${table}_id_runs`)} (
+      name TEXT PRIMARY KEY NOT NULL,
+      level INTEGER NOT NULL,
+      first_seq INTEGER NOT NULL,
+      last_seq INTEGER NOT NULL,
+      entries INTEGER NOT NULL,
+      bloom BLOB NOT NULL
+    );
+    CREATE TABLE ${quoteIdent(`${table}_id_index`)} (watermark INTEGER NOT NULL, next_run INTEGER NOT NULL);
+    INSERT INTO ${quoteIdent(`${table}_id_index`)} VALUES (0, 1);`,
   ];
 }
+
+/** The columns of version 1, spelled out: a shipped migration must not follow later edits of row.ts. */
+const V1_COLUMNS = [
+  { name: 'prediction_id', type: 'TEXT NOT NULL' },
+  ...['time', 'model_name', 'model_version', 'predicted_class'].map((name) => ({ name, type: 'TEXT' })),
+  ...['predicted_value', 'confidence'].map((name) => ({ name, type: 'REAL' })),
+  ...['probabilities', 'features'].map((name) => ({ name, type: 'TEXT' })),
+  ...['preprocess_seconds', 'inference_seconds', 'postprocess_seconds', 'total_seconds'].map((name) => ({ name, type: 'REAL' })),
+  ...['error_type', 'trace_id', 'span_id', 'resource', 'tags', 'ground_truth_class'].map((name) => ({ name, type: 'TEXT' })),
+  { name: 'ground_truth_value', type: 'REAL' },
+  { name: 'ground_truth_at', type: 'TEXT' },
+];

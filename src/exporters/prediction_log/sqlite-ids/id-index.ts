@@ -1,0 +1,189 @@
+// The SQLite log's index of prediction ids, kept by the writer: a log-structured merge instead of a
+// unique B-tree. A unique index on random ids (trace id + span id) dirties a random page per row: ~10 KB
+// written and ~30 µs per row at a million rows, against ~13 µs for time-ordered ids (BENCHMARKS.md,
+// "Random prediction ids"). Here:
+//   - rows are appended under an increasing `seq`; the ids of the rows past the watermark (the newest,
+//     at most `runRows`) are held in a Map, rebuilt from the table at start, so nothing is lost in a crash;
+//   - when the Map is full, those rows' ids are written as one sorted run, a WITHOUT ROWID table
+//     (id, seq), with a Bloom filter stored beside it and the watermark moved, in one transaction;
+//   - `fanout` runs of one level are merged into one run of the next (a streaming merge in SQLite:
+//     each run is read in key order), up to MAX_LEVEL, so a lookup asks few runs;
+//   - a lookup asks the Map, then each run whose filter may hold the id, newest first. An entry can
+//     outlive its row (retention and erasure delete rows, not entries), so the caller verifies the row
+//     still holds that id; merges drop entries older than the oldest row.
+import type Database from 'better-sqlite3';
+import { quoteIdent } from '../upsert-sql.js';
+import { Bloom, hashId, type IdHash } from './bloom.js';
+import type { IdTables } from './names.js';
+
+/** Runs of this level are not merged further: a merge is at most fanout^MAX_LEVEL runs' worth of ids. */
+const MAX_LEVEL = 2;
+
+export interface IdIndexOptions {
+  /** Ids per run of level 0 (and the most the Map holds). */
+  runRows?: number;
+  /** Runs of one level merged into one of the next. */
+  fanout?: number;
+}
+
+interface Run {
+  name: string;
+  level: number;
+  firstSeq: number;
+  lastSeq: number;
+  bloom: Bloom;
+  seqsOf: Database.Statement;
+}
+
+export class IdIndex {
+  private readonly runRows: number;
+  private readonly fanout: number;
+  /** Ids of rows with seq > watermark. */
+  private readonly recent = new Map<string, number>();
+  /** Newest first. */
+  private runs: Run[] = [];
+  private watermark = 0;
+  private readonly hash: IdHash = { a: 0, b: 0 };
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly names: IdTables,
+    opts: IdIndexOptions = {},
+  ) {
+    this.runRows = opts.runRows ?? 65_536;
+    this.fanout = opts.fanout ?? 8;
+    this.load();
+  }
+
+  /**
+   * Offers `holds` the seq of each row that may hold this id, newest first, until it returns true (the
+   * row held the id). False when no row does.
+   */
+  find(id: string, holds: (seq: number) => boolean): boolean {
+    const inMemory = this.recent.get(id);
+    if (inMemory !== undefined && holds(inMemory)) return true;
+    if (this.runs.length === 0) return false;
+    const h = hashId(id, this.hash);
+    for (const run of this.runs) {
+      if (!run.bloom.mayHave(h)) continue;
+      for (const seq of run.seqsOf.all(id) as number[]) if (holds(seq)) return true;
+    }
+    return false;
+  }
+
+  /** Rows written in a transaction that committed. */
+  added(rows: readonly (readonly [id: string, seq: number])[]): void {
+    for (const [id, seq] of rows) this.recent.set(id, seq);
+  }
+
+  /** Between transactions: writes a full Map as a run, merges full levels, drops runs retention emptied. */
+  maintain(): void {
+    if (this.recent.size < this.runRows) return;
+    const last = this.lastSeq();
+    if (last > this.watermark) this.writeRun(this.watermark, last, 0);
+    this.recent.clear();
+    this.dropDeadRuns();
+    for (let level = 0; level < MAX_LEVEL; level++) {
+      const same = this.runs.filter((r) => r.level === level);
+      if (same.length >= this.fanout) this.merge(same.slice(-this.fanout), level + 1);
+    }
+  }
+
+  /** Bytes the runs' Bloom filters hold in memory. */
+  filterBytes(): number {
+    return this.runs.reduce((n, r) => n + r.bloom.bytes, 0);
+  }
+
+  private load(): void {
+    const db = this.db;
+    const state = db.prepare(`SELECT watermark FROM ${this.names.state}`).get() as { watermark: number };
+    this.watermark = state.watermark;
+    const rows = db.prepare(`SELECT name, level, first_seq, last_seq, bloom FROM ${this.names.catalog} ORDER BY last_seq DESC`).all() as {
+      name: string; level: number; first_seq: number; last_seq: number; bloom: Buffer;
+    }[];
+    this.runs = rows.map((r) => this.run(r.name, r.level, r.first_seq, r.last_seq, Bloom.from(r.bloom)));
+    // A log upgraded from schema 1, or a writer that stopped with many rows past the watermark (it
+    // cannot: the Map holds at most runRows), is indexed in runs of the largest size first.
+    const largest = this.runRows * this.fanout ** MAX_LEVEL;
+    const last = this.lastSeq();
+    while (last - this.watermark > this.runRows) {
+      const upTo = Math.min(last, this.watermark + largest);
+      const level = Math.min(MAX_LEVEL, Math.floor(Math.log(Math.max(1, (upTo - this.watermark) / this.runRows)) / Math.log(this.fanout)));
+      this.writeRun(this.watermark, upTo, level);
+    }
+    for (const r of db.prepare(`SELECT prediction_id, seq FROM ${this.names.log} WHERE seq > ?`).raw().iterate(this.watermark) as Iterable<[string, number]>) {
+      this.recent.set(r[0], r[1]);
+    }
+  }
+
+  private lastSeq(): number {
+    return (this.db.prepare(`SELECT max(seq) AS s FROM ${this.names.log}`).get() as { s: number | null }).s ?? this.watermark;
+  }
+
+  /** The ids of rows with seq in (after, upTo] as a run of `level`, and the watermark moved to upTo. */
+  private writeRun(after: number, upTo: number, level: number): void {
+    const db = this.db;
+    db.transaction(() => {
+      const name = this.newRunTable();
+      const q = quoteIdent(name);
+      const n = db.prepare(`INSERT INTO ${q} (id, seq) SELECT prediction_id, seq FROM ${this.names.log} WHERE seq > ? AND seq <= ? ORDER BY prediction_id, seq`).run(after, upTo).changes;
+      this.addRun(name, level, after + 1, upTo, n);
+      db.prepare(`UPDATE ${this.names.state} SET watermark = ?`).run(upTo);
+    }).immediate();
+    this.watermark = upTo;
+  }
+
+  /** Merges runs (oldest last in `sources`) into one run of `level`, dropping entries of deleted rows. */
+  private merge(sources: Run[], level: number): void {
+    const db = this.db;
+    const oldest = (db.prepare(`SELECT min(seq) AS s FROM ${this.names.log}`).get() as { s: number | null }).s ?? Infinity;
+    db.transaction(() => {
+      const name = this.newRunTable();
+      // A compound SELECT ordered by the runs' own key is merged as it streams: no sort.
+      const arms = sources.map((r) => `SELECT id, seq FROM ${quoteIdent(r.name)} WHERE seq >= ?`).join(' UNION ALL ');
+      const n = db.prepare(`INSERT INTO ${quoteIdent(name)} (id, seq) ${arms} ORDER BY 1, 2`).run(...sources.map(() => oldest)).changes;
+      for (const r of sources) this.dropRun(r);
+      this.addRun(name, level, Math.min(...sources.map((r) => r.firstSeq)), Math.max(...sources.map((r) => r.lastSeq)), n);
+    }).immediate();
+  }
+
+  /** Runs whose every row retention has deleted. */
+  private dropDeadRuns(): void {
+    const oldest = (this.db.prepare(`SELECT min(seq) AS s FROM ${this.names.log}`).get() as { s: number | null }).s ?? Infinity;
+    const dead = this.runs.filter((r) => r.lastSeq < oldest);
+    if (dead.length > 0) this.db.transaction(() => dead.forEach((r) => this.dropRun(r))).immediate();
+  }
+
+  private newRunTable(): string {
+    const db = this.db;
+    const { next_run } = db.prepare(`SELECT next_run FROM ${this.names.state}`).get() as { next_run: number };
+    db.prepare(`UPDATE ${this.names.state} SET next_run = ?`).run(next_run + 1);
+    const name = this.names.runName(next_run);
+    db.exec(`CREATE TABLE ${quoteIdent(name)} (id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID`);
+    return name;
+  }
+
+  /** Inside the transaction that filled the run: its filter, read back from the table, and its catalog row. */
+  private addRun(name: string, level: number, firstSeq: number, lastSeq: number, entries: number): void {
+    const db = this.db;
+    const bloom = Bloom.sized(entries);
+    const h = this.hash;
+    for (const id of db.prepare(`SELECT id FROM ${quoteIdent(name)}`).pluck().iterate() as Iterable<string>) bloom.add(hashId(id, h));
+    db.prepare(`INSERT INTO ${this.names.catalog} (name, level, first_seq, last_seq, entries, bloom) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(name, level, firstSeq, lastSeq, entries, bloom.toBuffer());
+    const run = this.run(name, level, firstSeq, lastSeq, bloom);
+    // Should the transaction roll back, the driver drops this object and loads the index afresh.
+    this.runs = [...this.runs, run].sort((a, b) => b.lastSeq - a.lastSeq);
+  }
+
+  private dropRun(run: Run): void {
+    this.db.prepare(`DELETE FROM ${this.names.catalog} WHERE name = ?`).run(run.name);
+    this.db.exec(`DROP TABLE ${quoteIdent(run.name)}`);
+    this.runs = this.runs.filter((r) => r !== run);
+  }
+
+  private run(name: string, level: number, firstSeq: number, lastSeq: number, bloom: Bloom): Run {
+    const seqsOf = this.db.prepare(`SELECT seq FROM ${quoteIdent(name)} WHERE id = ? ORDER BY seq DESC`).pluck();
+    return { name, level, firstSeq, lastSeq, bloom, seqsOf };
+  }
+}
