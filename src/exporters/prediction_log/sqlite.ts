@@ -127,7 +127,7 @@ export class SqliteDriver implements LogDriver, Queryable {
     }).immediate();
     ids.added(added);
     try {
-      ids.maintain();
+      ids.maintain(rows.length);
     } catch (err) {
       // Its runs in memory may no longer match the database's: load them again at the next write.
       this.ids = undefined;

@@ -70,9 +70,17 @@ async function assertSame(file: string, table: string, driver: SqliteDriver, ref
 
 function catalog(file: string, table: string): { level: number; entries: number; first_seq: number; last_seq: number }[] {
   const db = new Database(file, { readonly: true });
-  const runs = db.prepare(`SELECT level, entries, first_seq, last_seq FROM ${table}_id_runs ORDER BY last_seq`).all() as { level: number; entries: number; first_seq: number; last_seq: number }[];
+  const runs = db.prepare(`SELECT level, entries, first_seq, last_seq FROM "${table}:id_runs" ORDER BY last_seq`).all() as { level: number; entries: number; first_seq: number; last_seq: number }[];
   db.close();
   return runs;
+}
+
+/** Run tables not in the catalog: merges under way (or left by a crash). */
+function unfinishedMerges(file: string, table: string): number {
+  const db = new Database(file, { readonly: true });
+  const n = (db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE '${table}:ids:%' AND name NOT IN (SELECT name FROM "${table}:id_runs")`).pluck().get() as number);
+  db.close();
+  return n;
 }
 
 describe('SQLite log: the id index', () => {
@@ -91,7 +99,9 @@ describe('SQLite log: the id index', () => {
 
   test('random predictions, late stages, labels, duplicates, retention and restarts: the rows merge() gives', async () => {
     const file = join(dir, 'random.db');
-    const opts = { writerThread: false, idIndex: { runRows: 40, fanout: 3 } } as const;
+    // Merges of a few ids per step: lookups, retention and restarts happen while a merge is under way.
+    const opts = { writerThread: false, idIndex: { runRows: 40, fanout: 3, minMergeStep: 8 } } as const;
+    let restartsMidMerge = 0;
     let driver = new SqliteDriver(file, 'p', opts);
     await driver.migrate();
     const rnd = random(42);
@@ -131,12 +141,15 @@ describe('SQLite log: the id index', () => {
         ref.deleteBefore(cutoff);
       }
       if (batchNo % 25 === 24) {
-        // A restart: the Map is rebuilt from the rows past the watermark.
+        // A restart: the Map is rebuilt from the rows past the watermark; an unfinished merge begins again.
+        if (unfinishedMerges(file, 'p') > 0) restartsMidMerge++;
         await driver.close();
         driver = new SqliteDriver(file, 'p', opts);
         await driver.migrate();
       }
     }
+    assert.ok(restartsMidMerge > 0, 'a restart came in the middle of a merge');
+    assert.ok(unfinishedMerges(file, 'p') <= 1, 'merges a restart cut short are dropped: one merge at most is under way');
     // A run's worth of new predictions: the Map is written out, and runs retention emptied are dropped.
     const fresh = Array.from({ length: 45 }, () => predictionRow(randomId(rnd), day, 'a'));
     await driver.write(fresh);

@@ -2,11 +2,12 @@
 // ISO-8601 UTC text (sortable, readable with SQLite's date functions); JSON columns are JSON text.
 // Append new migrations; never edit one that has shipped.
 import { quoteIdent } from '../upsert-sql.js';
+import { idCatalogName, idStateName } from '../sqlite-ids/names.js';
 
 export function sqliteMigrations(table: string): string[] {
   const t = quoteIdent(table);
   const idx = (name: string) => quoteIdent(`${table}_${name}`);
-  const v2 = quoteIdent(`${table}_v2`);
+  const v2 = quoteIdent(`${table}:v2`);
   return [
     `CREATE TABLE ${t} (
       prediction_id TEXT PRIMARY KEY NOT NULL,
@@ -47,7 +48,7 @@ export function sqliteMigrations(table: string): string[] {
     CREATE INDEX ${idx('time_idx')} ON ${t} (time);
     CREATE INDEX ${idx('model_idx')} ON ${t} (model_name, model_version, time);
     CREATE INDEX ${idx('unlabelled_idx')} ON ${t} (time) WHERE ground_truth_at IS NULL;
-    CREATE TABLE ${quoteIdent(`${table}_id_runs`)} (
+    CREATE TABLE ${quoteIdent(idCatalogName(table))} (
       name TEXT PRIMARY KEY NOT NULL,
       level INTEGER NOT NULL,
       first_seq INTEGER NOT NULL,
@@ -55,8 +56,8 @@ export function sqliteMigrations(table: string): string[] {
       entries INTEGER NOT NULL,
       bloom BLOB NOT NULL
     );
-    CREATE TABLE ${quoteIdent(`${table}_id_index`)} (watermark INTEGER NOT NULL, next_run INTEGER NOT NULL);
-    INSERT INTO ${quoteIdent(`${table}_id_index`)} VALUES (0, 1);`,
+    CREATE TABLE ${quoteIdent(idStateName(table))} (watermark INTEGER NOT NULL, next_run INTEGER NOT NULL);
+    INSERT INTO ${quoteIdent(idStateName(table))} VALUES (0, 1);`,
   ];
 }
 

@@ -6,8 +6,11 @@
 //     at most `runRows`) are held in a Map, rebuilt from the table at start, so nothing is lost in a crash;
 //   - when the Map is full, those rows' ids are written as one sorted run, a WITHOUT ROWID table
 //     (id, seq), with a Bloom filter stored beside it and the watermark moved, in one transaction;
-//   - `fanout` runs of one level are merged into one run of the next (a streaming merge in SQLite:
-//     each run is read in key order), up to MAX_LEVEL, so a lookup asks few runs;
+//   - `fanout` runs of one level are merged into one run of the next, up to MAX_LEVEL, so a lookup asks
+//     few runs. A merge is a streaming merge in SQLite (each run read in key order) done in steps, a few
+//     ids per id written, so no write waits for a whole merge (4M ids took 9 s in one go); the runs it
+//     merges serve lookups until its last step swaps them for the new run. A crash mid-merge leaves a
+//     table outside the catalog, dropped at start, and the merge begins again;
 //   - a lookup asks the Map, then each run whose filter may hold the id, newest first. An entry can
 //     outlive its row (retention and erasure delete rows, not entries), so the caller verifies the row
 //     still holds that id; merges drop entries older than the oldest row.
@@ -18,12 +21,29 @@ import type { IdTables } from './names.js';
 
 /** Runs of this level are not merged further: a merge is at most fanout^MAX_LEVEL runs' worth of ids. */
 const MAX_LEVEL = 2;
+/** Ids merged per id written: each id is merged MAX_LEVEL times, so merges keep up with room to spare. */
+const MERGE_PACE = 4;
 
 export interface IdIndexOptions {
   /** Ids per run of level 0 (and the most the Map holds). */
   runRows?: number;
   /** Runs of one level merged into one of the next. */
   fanout?: number;
+  /** The fewest ids a merge step copies. */
+  minMergeStep?: number;
+}
+
+/** A merge under way: its target is not in the catalog until the last step. */
+interface Merge {
+  sources: Run[];
+  level: number;
+  target: string;
+  /** Entries of rows older than this are left out (their rows were deleted). */
+  oldestSeq: number;
+  /** The last key copied, when any. */
+  last?: [string, number];
+  entries: number;
+  bloom: Bloom;
 }
 
 interface Run {
@@ -31,6 +51,7 @@ interface Run {
   level: number;
   firstSeq: number;
   lastSeq: number;
+  entries: number;
   bloom: Bloom;
   seqsOf: Database.Statement;
 }
@@ -38,10 +59,12 @@ interface Run {
 export class IdIndex {
   private readonly runRows: number;
   private readonly fanout: number;
+  private readonly minMergeStep: number;
   /** Ids of rows with seq > watermark. */
   private readonly recent = new Map<string, number>();
   /** Newest first. */
   private runs: Run[] = [];
+  private merging?: Merge;
   private watermark = 0;
   private readonly hash: IdHash = { a: 0, b: 0 };
 
@@ -52,6 +75,7 @@ export class IdIndex {
   ) {
     this.runRows = opts.runRows ?? 65_536;
     this.fanout = opts.fanout ?? 8;
+    this.minMergeStep = opts.minMergeStep ?? 1024;
     this.load();
   }
 
@@ -76,17 +100,19 @@ export class IdIndex {
     for (const [id, seq] of rows) this.recent.set(id, seq);
   }
 
-  /** Between transactions: writes a full Map as a run, merges full levels, drops runs retention emptied. */
-  maintain(): void {
-    if (this.recent.size < this.runRows) return;
-    const last = this.lastSeq();
-    if (last > this.watermark) this.writeRun(this.watermark, last, 0);
-    this.recent.clear();
-    this.dropDeadRuns();
-    for (let level = 0; level < MAX_LEVEL; level++) {
-      const same = this.runs.filter((r) => r.level === level);
-      if (same.length >= this.fanout) this.merge(same.slice(-this.fanout), level + 1);
+  /**
+   * Between transactions, after `written` rows: writes a full Map as a run, drops runs retention emptied,
+   * and takes a step of merging.
+   */
+  maintain(written: number): void {
+    if (this.recent.size >= this.runRows) {
+      const last = this.lastSeq();
+      if (last > this.watermark) this.writeRun(this.watermark, last, 0);
+      this.recent.clear();
+      this.dropDeadRuns();
     }
+    this.merging ??= this.nextMerge();
+    if (this.merging) this.mergeStep(this.merging, Math.max(this.minMergeStep, written * MERGE_PACE));
   }
 
   /** Bytes the runs' Bloom filters hold in memory. */
@@ -98,10 +124,14 @@ export class IdIndex {
     const db = this.db;
     const state = db.prepare(`SELECT watermark FROM ${this.names.state}`).get() as { watermark: number };
     this.watermark = state.watermark;
-    const rows = db.prepare(`SELECT name, level, first_seq, last_seq, bloom FROM ${this.names.catalog} ORDER BY last_seq DESC`).all() as {
-      name: string; level: number; first_seq: number; last_seq: number; bloom: Buffer;
+    const rows = db.prepare(`SELECT name, level, first_seq, last_seq, entries, bloom FROM ${this.names.catalog} ORDER BY last_seq DESC`).all() as {
+      name: string; level: number; first_seq: number; last_seq: number; entries: number; bloom: Buffer;
     }[];
-    this.runs = rows.map((r) => this.run(r.name, r.level, r.first_seq, r.last_seq, Bloom.from(r.bloom)));
+    this.runs = rows.map((r) => this.run(r.name, r.level, r.first_seq, r.last_seq, r.entries, Bloom.from(r.bloom)));
+    // A merge the writer did not finish: its table is not in the catalog. The merge begins again.
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+    const unfinished = tables.filter((t) => this.names.isRunName(t) && !this.runs.some((r) => r.name === t));
+    if (unfinished.length > 0) db.transaction(() => unfinished.forEach((t) => db.exec(`DROP TABLE ${quoteIdent(t)}`))).immediate();
     // A log upgraded from schema 1, or a writer that stopped with many rows past the watermark (it
     // cannot: the Map holds at most runRows), is indexed in runs of the largest size first.
     const largest = this.runRows * this.fanout ** MAX_LEVEL;
@@ -133,24 +163,57 @@ export class IdIndex {
     this.watermark = upTo;
   }
 
-  /** Merges runs (oldest last in `sources`) into one run of `level`, dropping entries of deleted rows. */
-  private merge(sources: Run[], level: number): void {
-    const db = this.db;
-    const oldest = (db.prepare(`SELECT min(seq) AS s FROM ${this.names.log}`).get() as { s: number | null }).s ?? Infinity;
-    db.transaction(() => {
-      const name = this.newRunTable();
-      // A compound SELECT ordered by the runs' own key is merged as it streams: no sort.
-      const arms = sources.map((r) => `SELECT id, seq FROM ${quoteIdent(r.name)} WHERE seq >= ?`).join(' UNION ALL ');
-      const n = db.prepare(`INSERT INTO ${quoteIdent(name)} (id, seq) ${arms} ORDER BY 1, 2`).run(...sources.map(() => oldest)).changes;
-      for (const r of sources) this.dropRun(r);
-      this.addRun(name, level, Math.min(...sources.map((r) => r.firstSeq)), Math.max(...sources.map((r) => r.lastSeq)), n);
-    }).immediate();
+  /** The oldest `fanout` runs of the lowest level that has that many, to merge into one of the next. */
+  private nextMerge(): Merge | undefined {
+    for (let level = 0; level < MAX_LEVEL; level++) {
+      const same = this.runs.filter((r) => r.level === level);
+      if (same.length < this.fanout) continue;
+      const sources = same.slice(-this.fanout);
+      const target = this.db.transaction(() => this.newRunTable()).immediate();
+      const entries = sources.reduce((n, r) => n + r.entries, 0);
+      return { sources, level: level + 1, target, oldestSeq: this.oldestSeq(), entries: 0, bloom: Bloom.sized(entries) };
+    }
+    return undefined;
   }
 
-  /** Runs whose every row retention has deleted. */
+  /** Copies the next `budget` entries of the merge; the last step puts the new run in the sources' place. */
+  private mergeStep(m: Merge, budget: number): void {
+    const db = this.db;
+    const from = m.last ? '(id, seq) > (?, ?) AND ' : '';
+    const arms = m.sources.map((r) => `SELECT id, seq FROM ${quoteIdent(r.name)} WHERE ${from}seq >= ?`).join(' UNION ALL ');
+    const params = m.sources.flatMap(() => (m.last ? [...m.last, m.oldestSeq] : [m.oldestSeq]));
+    const target = quoteIdent(m.target);
+    let done = false;
+    db.transaction(() => {
+      // A compound SELECT ordered by the runs' own key is merged as it streams: no sort.
+      const n = db.prepare(`INSERT INTO ${target} (id, seq) ${arms} ORDER BY 1, 2 LIMIT ?`).run(...params, budget).changes;
+      const copied = db.prepare(`SELECT id, seq FROM ${target} WHERE ${m.last ? '(id, seq) > (?, ?)' : '1'} ORDER BY id, seq`).raw().iterate(...(m.last ?? [])) as Iterable<[string, number]>;
+      const h = this.hash;
+      for (const key of copied) {
+        m.bloom.add(hashId(key[0], h));
+        m.last = key;
+      }
+      m.entries += n;
+      done = n < budget;
+      if (done) {
+        for (const r of m.sources) this.dropRun(r);
+        const firstSeq = Math.min(...m.sources.map((r) => r.firstSeq));
+        const lastSeq = Math.max(...m.sources.map((r) => r.lastSeq));
+        this.addRun(m.target, m.level, firstSeq, lastSeq, m.entries, m.bloom);
+      }
+    }).immediate();
+    if (done) this.merging = undefined;
+  }
+
+  /** The seq of the oldest row; Infinity when the log is empty. */
+  private oldestSeq(): number {
+    return (this.db.prepare(`SELECT min(seq) AS s FROM ${this.names.log}`).get() as { s: number | null }).s ?? Infinity;
+  }
+
+  /** Runs whose every row retention has deleted (a merge's sources wait for the merge). */
   private dropDeadRuns(): void {
-    const oldest = (this.db.prepare(`SELECT min(seq) AS s FROM ${this.names.log}`).get() as { s: number | null }).s ?? Infinity;
-    const dead = this.runs.filter((r) => r.lastSeq < oldest);
+    const oldest = this.oldestSeq();
+    const dead = this.runs.filter((r) => r.lastSeq < oldest && !this.merging?.sources.includes(r));
     if (dead.length > 0) this.db.transaction(() => dead.forEach((r) => this.dropRun(r))).immediate();
   }
 
@@ -163,17 +226,25 @@ export class IdIndex {
     return name;
   }
 
-  /** Inside the transaction that filled the run: its filter, read back from the table, and its catalog row. */
-  private addRun(name: string, level: number, firstSeq: number, lastSeq: number, entries: number): void {
+  /**
+   * Inside the transaction that filled the run: its catalog row, with its filter (built by a merge, or
+   * read back from the table).
+   */
+  private addRun(name: string, level: number, firstSeq: number, lastSeq: number, entries: number, filter?: Bloom): void {
     const db = this.db;
-    const bloom = Bloom.sized(entries);
-    const h = this.hash;
-    for (const id of db.prepare(`SELECT id FROM ${quoteIdent(name)}`).pluck().iterate() as Iterable<string>) bloom.add(hashId(id, h));
+    const bloom = filter ?? this.filterOf(name, entries);
     db.prepare(`INSERT INTO ${this.names.catalog} (name, level, first_seq, last_seq, entries, bloom) VALUES (?, ?, ?, ?, ?, ?)`)
       .run(name, level, firstSeq, lastSeq, entries, bloom.toBuffer());
-    const run = this.run(name, level, firstSeq, lastSeq, bloom);
+    const run = this.run(name, level, firstSeq, lastSeq, entries, bloom);
     // Should the transaction roll back, the driver drops this object and loads the index afresh.
     this.runs = [...this.runs, run].sort((a, b) => b.lastSeq - a.lastSeq);
+  }
+
+  private filterOf(table: string, entries: number): Bloom {
+    const bloom = Bloom.sized(entries);
+    const h = this.hash;
+    for (const id of this.db.prepare(`SELECT id FROM ${quoteIdent(table)}`).pluck().iterate() as Iterable<string>) bloom.add(hashId(id, h));
+    return bloom;
   }
 
   private dropRun(run: Run): void {
@@ -182,8 +253,8 @@ export class IdIndex {
     this.runs = this.runs.filter((r) => r !== run);
   }
 
-  private run(name: string, level: number, firstSeq: number, lastSeq: number, bloom: Bloom): Run {
+  private run(name: string, level: number, firstSeq: number, lastSeq: number, entries: number, bloom: Bloom): Run {
     const seqsOf = this.db.prepare(`SELECT seq FROM ${quoteIdent(name)} WHERE id = ? ORDER BY seq DESC`).pluck();
-    return { name, level, firstSeq, lastSeq, bloom, seqsOf };
+    return { name, level, firstSeq, lastSeq, entries, bloom, seqsOf };
   }
 }

@@ -1,5 +1,6 @@
 // Where a log table's id index lives (created by the schema's migration 2, schema/sqlite.ts): a
-// catalog of sorted runs, one row of state, and the runs themselves, tables named <table>_ids_<n>.
+// catalog of sorted runs, one row of state, and the runs themselves, tables named <table>:ids:<n>. The
+// colon cannot appear in a log table's name (config.ts), so no other log's tables can look like these.
 import { quoteIdent } from '../upsert-sql.js';
 
 export interface IdTables {
@@ -10,13 +11,18 @@ export interface IdTables {
   /** watermark (the last seq the runs cover), next_run (the number of the next run's table). */
   state: string;
   runName(n: number): string;
+  isRunName(name: string): boolean;
 }
+
+export const idCatalogName = (table: string): string => `${table}:id_runs`;
+export const idStateName = (table: string): string => `${table}:id_index`;
 
 export function idTables(table: string): IdTables {
   return {
     log: quoteIdent(table),
-    catalog: quoteIdent(`${table}_id_runs`),
-    state: quoteIdent(`${table}_id_index`),
-    runName: (n) => `${table}_ids_${n}`,
+    catalog: quoteIdent(idCatalogName(table)),
+    state: quoteIdent(idStateName(table)),
+    runName: (n) => `${table}:ids:${n}`,
+    isRunName: (name) => name.startsWith(`${table}:ids:`) && /^\d+$/.test(name.slice(table.length + 5)),
   };
 }
