@@ -3,7 +3,7 @@
 // Knobs: BENCH_SECONDS (saturation phases, default 10), BENCH_FIXED_SECONDS (default 60, as issue 8 asks), BENCH_RATE
 // (default 10000 spans/s), BENCH_WARMUP_SECONDS (uncounted start of each fixed-rate phase, default 5), BENCH_BACKLOG
 // (predictions in the queue for the restart test, default 1000000), BENCH_LOG_ROWS (rows per id shape in the
-// prediction log's phase, default 1000000), BENCH_PHASES.
+// prediction log's phase, default 1048576), BENCH_PHASES.
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 10_000);
 /** Fixed-rate phases first send this long at their rate, uncounted: connection setup and cold code. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
-const LOG_ROWS = Number(process.env.BENCH_LOG_ROWS ?? 1_000_000);
+const LOG_ROWS = Number(process.env.BENCH_LOG_ROWS ?? 2 ** 20);
 const TRANSPORTS: Transport[] = ['grpc', 'http/protobuf', 'http/json'];
 const ALL_PHASES = ['ceiling', 'throughput', 'staged', 'fixed', 'parts', 'restart', 'log', 'drift'];
 const PHASES = phasesFrom(process.env.BENCH_PHASES);
@@ -297,7 +297,7 @@ if (PHASES.has('parts')) {
 }
 if (PHASES.has('restart')) results.restart = await restartWithBacklog();
 if (PHASES.has('log')) {
-  console.log(`\nthe prediction log alone, ${LOG_ROWS} rows per id shape in batches of 1000 (cost over the last quarter; PostgreSQL: its processes included):`);
+  console.log(`\nthe prediction log alone, ${LOG_ROWS} rows per id shape in batches of 1000 (cost over the second half; PostgreSQL: its processes included):`);
   const logIds = await benchLogIds(LOG_ROWS);
   settle(); // it wrote GBs: the next phase must not pay for their write-back
   results.logIds = logIds;
