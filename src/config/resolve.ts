@@ -110,10 +110,33 @@ export function resolveSource(source: ConfigSource, registry: Registry): Resolve
       });
     }
   }
+  problems.push(...claimConflicts(components, pipelines));
   if (problems.length > 0) {
     throw new ConfigError(problems.map((p) => ({ ...p, location: (p as ConfigProblem).location ?? locate(source.locations, p.path) })));
   }
   return { ...top.data!, components, locations: source.locations };
+}
+
+/** Components in some pipeline that claim what another one there already has (Factory.claims). */
+function claimConflicts(components: Map<string, ResolvedComponent>, pipelines: Record<string, unknown>): Omit<ConfigProblem, 'location'>[] {
+  const used = new Set<string>();
+  for (const p of Object.values(pipelines)) {
+    if (!isRecord(p)) continue;
+    for (const [kind, section] of [['receiver', 'receivers'], ['processor', 'processors'], ['exporter', 'exporters']] as const) {
+      for (const id of Array.isArray(p[section]) ? p[section] : []) if (typeof id === 'string') used.add(componentKey(kind, id));
+    }
+  }
+  const owner = new Map<string, string>();
+  const out: Omit<ConfigProblem, 'location'>[] = [];
+  for (const [key, c] of components) {
+    if (!used.has(key) || !c.factory.claims) continue;
+    for (const claim of c.factory.claims(c.config as never)) {
+      const first = owner.get(claim.what);
+      if (first === undefined) owner.set(claim.what, c.id);
+      else out.push({ path: `${c.path}${PATH_SEP}${claim.key}`, message: `${claim.what} is already written by ${first}: give each its own` });
+    }
+  }
+  return out;
 }
 
 export function loadConfig(files: readonly string[], registry: Registry, env: Env = process.env): ResolvedConfig {

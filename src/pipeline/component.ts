@@ -125,6 +125,11 @@ interface FactoryBase<K extends ComponentKind, C> {
   config: z.ZodType<C>;
   /** Checks what would fail at start (ports, files, databases), for `modelwatch validate`. */
   preflight?(config: C): Promise<Omit<ConfigProblem, 'location'>[]>;
+  /**
+   * What the component must have to itself (the SQLite table it writes), each with the config key that
+   * names it: two components of the pipelines claiming the same one are a config error.
+   */
+  claims?(config: C): { key: string; what: string }[];
 }
 
 export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {

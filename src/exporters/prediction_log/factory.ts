@@ -2,7 +2,7 @@
 // id, with ground truth and late stages filled in when they come. It reads the queue through its own
 // cursor; a batch it cannot write stays in the queue and is offered again (see writer.ts).
 import type { Counter } from '@opentelemetry/api';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkWritablePath } from '../../config/preflight.js';
 import type { Exporter, ExporterContext, ExporterFactory } from '../../pipeline/component.js';
 import { predictionLogConfig, type PredictionLogConfig } from './config.js';
@@ -95,5 +95,7 @@ export const predictionLogExporterFactory: ExporterFactory<PredictionLogConfig> 
     const problem = checkWritablePath(config.path);
     return problem ? [{ path: 'path', message: problem }] : [];
   },
+  // The SQLite log's id index lives in its writer's memory (sqlite-ids/): one writer per table.
+  claims: (config) => (config.driver === 'sqlite' ? [{ key: 'path', what: `the SQLite table ${config.table} in ${resolve(config.path)}` }] : []),
   create: createPredictionLog,
 };

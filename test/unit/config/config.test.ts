@@ -178,6 +178,22 @@ service:
     assert.ok(problems.some((p) => p.path === 'processors::Stages!' && /not a component id/.test(p.message)));
   });
 
+  test('two SQLite prediction logs of the pipelines cannot write one table', () => {
+    const twoLogs = VALID.replace('  prometheus: { endpoint: "127.0.0.1:9464" }', [
+      '  prometheus: { endpoint: "127.0.0.1:9464" }',
+      '  prediction_log/a: { path: data/p.db }',
+      '  prediction_log/b: { path: ./data/../data/p.db }',
+      '  prediction_log/c: { path: data/p.db, table: other }',
+      '  prediction_log/unused: { path: data/p.db }',
+    ].join('\n'));
+    const src = parseConfigText(twoLogs.replace('exporters: [prometheus]', 'exporters: [prometheus, prediction_log/a, prediction_log/b, prediction_log/c]'), 'x.yaml', {});
+    const problems = problemsOf(() => resolveSource(src, builtinRegistry()));
+    assert.deepEqual(problems.map((p) => [p.path, p.location?.line]), [['exporters::prediction_log/b::path', 10]]);
+    assert.match(problems[0].message, /the SQLite table predictions in .*data\/p\.db is already written by prediction_log\/a/);
+    // Different tables of one file, or a log no pipeline uses, are fine.
+    resolveSource(parseConfigText(twoLogs.replace('exporters: [prometheus]', 'exporters: [prometheus, prediction_log/a, prediction_log/c]'), 'x.yaml', {}), builtinRegistry());
+  });
+
   test('a pipeline needs receivers and exporters', () => {
     const src = parseConfigText('service:\n  pipelines:\n    p:\n      receivers: []\n      exporters: []\n', 'x.yaml', {});
     const problems = problemsOf(() => resolveSource(src, builtinRegistry()));
