@@ -19,6 +19,11 @@ export const predictionLogConfig = z
      * follow them); metrics still count every prediction. 1 stores all.
      */
     sample_ratio: z.number().gt(0, 'above 0 (leave the exporter out of the pipeline to store nothing)').max(1).default(1),
+    /**
+     * SQLite: prediction ids per sorted run of the log's id index (sqlite-ids/). The newest are held in
+     * the writer's memory (~100 bytes each) until a run is full; smaller runs mean more runs to merge.
+     */
+    id_run_rows: z.number().int().min(64).max(4_194_304).default(65_536),
     /** Rows whose prediction time is older than this are deleted; 0 keeps them forever. */
     retention: duration.default(365 * 86_400_000),
     /** Whole days older than this are written to archive_dir as gzip JSON Lines; 0 turns archiving off. */

@@ -21,7 +21,7 @@ export function createDriver(config: PredictionLogConfig, onIdleError?: (err: Er
   if (config.driver === 'postgres') {
     return new PostgresDriver({ url: config.url!, table: config.table, connectTimeoutMs: config.connect_timeout, onIdleError });
   }
-  return new SqliteDriver(config.path, config.table);
+  return new SqliteDriver(config.path, config.table, { idIndex: { runRows: config.id_run_rows } });
 }
 
 export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterContext): Exporter & { writer: PredictionLogWriter; maintenance?: Maintenance } {

@@ -1,5 +1,7 @@
 // kill -9 of the agent mid-stream, then a restart: every prediction the agent acknowledged is in the
-// SQLite prediction log exactly once, and nothing that was never sent is.
+// SQLite prediction log exactly once, and nothing that was never sent is. Twice: with the id index's
+// default runs (the ids killed in the writer's memory), and with runs of 64 ids, so the kill comes while
+// runs are written and merged.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -11,21 +13,27 @@ import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPort
 import { agentEnv } from '../../unit/exporters/agent-env.js';
 import { AckingSender } from './acking-sender.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'modelwatch-plog-kill9-'));
-const logFile = join(dir, 'log', 'predictions.db');
-let agent: AgentHandle | undefined;
+const agents: AgentHandle[] = [];
+const dirs: string[] = [];
+// Every agent started, so a failed case leaves none running (one would keep the test process alive).
 after(async () => {
-  await agent?.kill9();
-  rmSync(dir, { recursive: true, force: true });
+  for (const a of agents) await a.kill9();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+async function start(opts: Parameters<typeof startAgent>[0]): Promise<AgentHandle> {
+  const a = await startAgent(opts);
+  agents.push(a);
+  return a;
+}
 
-const config = (ports: AgentPorts, d: string) =>
+const config = (logFile: string, runRows: number | undefined) => (ports: AgentPorts, d: string) =>
   pipelineConfig(ports, {
-    exporters: { 'prediction_log/local': `{ driver: sqlite, path: ${logFile}, batch: { max_rows: 200 } }` },
+    // With small runs, small batches too: a run is written every ~two batches and merged every ~16.
+    exporters: { 'prediction_log/local': `{ driver: sqlite, path: ${logFile}, ${runRows ? `batch: { max_rows: 50 }, id_run_rows: ${runRows}` : 'batch: { max_rows: 200 }'} }` },
     storage: `{ path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }`,
   });
 
-function loggedIds(): string[] {
+function loggedIds(logFile: string): string[] {
   if (!existsSync(logFile)) return [];
   const db = new Database(logFile, { readonly: true, fileMustExist: true });
   try {
@@ -37,9 +45,28 @@ function loggedIds(): string[] {
   }
 }
 
-test('kill -9 mid-stream and restart: every acknowledged prediction logged exactly once', async () => {
+/** The levels of the id index's runs in the log file, and whether a merge is under way (its table is not in the catalog yet). */
+function idRuns(logFile: string): { levels: number[]; merging: boolean } {
+  const db = new Database(logFile, { readonly: true });
+  try {
+    const levels = db.prepare('SELECT level FROM "predictions:id_runs"').pluck().all() as number[];
+    const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'predictions:ids:%'").pluck().get() as number;
+    return { levels, merging: tables > levels.length };
+  } finally {
+    db.close();
+  }
+}
+
+for (const runRows of [undefined, 64]) {
+  test(`kill -9 mid-stream and restart: every acknowledged prediction logged exactly once (id runs of ${runRows ?? 'the default'})`, () => killAndRestart(runRows));
+}
+
+async function killAndRestart(runRows: number | undefined): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-plog-kill9-'));
+  dirs.push(dir);
+  const logFile = join(dir, 'log', 'predictions.db');
   const ports = await allocatePorts();
-  agent = await startAgent({ dir, ports, config, env: agentEnv() });
+  let agent = await start({ dir, ports, config: config(logFile, runRows), env: agentEnv() });
   const sender = new AckingSender(ports);
 
   // Stream batches; kill the agent while sends are in flight, once some rows have reached the log.
@@ -47,7 +74,7 @@ test('kill -9 mid-stream and restart: every acknowledged prediction logged exact
   const streams = [0, 1, 2].map(async () => {
     while (!stop) await sender.sendBatch(50);
   });
-  await eventually(async () => (loggedIds().length >= 1000 ? true : undefined), 'rows in the log before the kill');
+  await eventually(async () => (loggedIds(logFile).length >= 1000 ? true : undefined), 'rows in the log before the kill');
   await agent.kill9();
   stop = true;
   await Promise.all(streams);
@@ -56,11 +83,12 @@ test('kill -9 mid-stream and restart: every acknowledged prediction logged exact
   assert.ok(sender.sent.size > ackedBefore, 'some sends were cut by the kill');
 
   // Restart on the same storage; send some more.
-  agent = await startAgent({ dir, ports, config, env: agentEnv() });
-  for (let i = 0; i < 5; i++) assert.ok(await sender.sendBatch(50));
+  agent = await start({ dir, ports, config: config(logFile, runRows), env: agentEnv() });
+  // With small runs, enough after the restart for merges of runs written before and after the kill.
+  for (let i = 0; i < (runRows ? 30 : 5); i++) assert.ok(await sender.sendBatch(50));
 
   const ids = await eventually(async () => {
-    const ids = loggedIds();
+    const ids = loggedIds(logFile);
     const set = new Set(ids);
     return [...sender.acked].every((id) => set.has(id)) ? ids : undefined;
   }, 'every acknowledged prediction in the log', 20_000);
@@ -71,6 +99,11 @@ test('kill -9 mid-stream and restart: every acknowledged prediction logged exact
   const incomplete = db.prepare('SELECT count(*) AS n FROM predictions WHERE time IS NULL OR model_name IS NOT ? OR inference_seconds IS NOT 0.02').get('fraud') as { n: number };
   db.close();
   assert.equal(incomplete.n, 0);
+  if (runRows) {
+    // Merges go a few ids per id written: one may still be under way.
+    const runs = idRuns(logFile);
+    assert.ok(runs.levels.length >= 2 && (runs.merging || runs.levels.some((l) => l > 0)), `runs written and merged: ${JSON.stringify(runs)}`);
+  }
   await sleep(200);
   assert.equal(await agent.stop(), 0, agent.logs());
-});
+}
