@@ -12,24 +12,13 @@ import { SqliteDriver } from '../../../src/exporters/prediction_log/sqlite.js';
 import { COLUMNS, merge, type LogRow } from '../../../src/exporters/prediction_log/row.js';
 import { sqliteMigrations } from '../../../src/exporters/prediction_log/schema/sqlite.js';
 import { Bloom, hashId } from '../../../src/exporters/prediction_log/sqlite-ids/bloom.js';
+import { mulberry32 as random } from '../../helpers/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelwatch-plog-ids-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const emptyRow = Object.fromEntries(COLUMNS.map((c) => [c, null])) as unknown as LogRow;
 const DAY0 = Date.parse('2026-01-01T00:00:00Z');
-
-/** mulberry32: a seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const randomId = (rnd: () => number) => Array.from({ length: 4 }, () => Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0')).join('');
 
