@@ -56,9 +56,10 @@ export class SqliteDriver implements LogDriver, Queryable {
     // The queue row is trimmed once this commit returns: make it survive power loss too.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
-    // Unique prediction ids land on random pages of the id index: a page changed by several batches is
-    // copied into the file once per 64 MiB of WAL instead of once per 4 MiB (the default). Measured on
-    // 820k rows in batches of 4096: 20.9k → 26.3k rows/s, CPU 23.8 → 20.5 s. Less on a small disk.
+    // A page changed by several batches (the time indexes' last pages, a run being merged) is copied into
+    // the file once per 64 MiB of WAL instead of once per 4 MiB (the default). Measured with schema 1's
+    // unique id index on 820k rows in batches of 4096: 20.9k → 26.3k rows/s, CPU 23.8 → 20.5 s. Less on a
+    // small disk.
     fitWalToDisk(db, WAL_CHECKPOINT_PAGES);
     this.walFittedMs = Date.now();
     this.db = db;
@@ -129,7 +130,8 @@ export class SqliteDriver implements LogDriver, Queryable {
     try {
       ids.maintain(rows.length);
     } catch (err) {
-      // Its runs in memory may no longer match the database's: load them again at the next write.
+      // Its runs in memory may no longer match the database's: load them again at the next write. The
+      // rows committed; the batch is offered again all the same, and its rows merge into themselves.
       this.ids = undefined;
       throw err;
     }

@@ -42,10 +42,6 @@ export class Bloom {
   toBuffer(): Buffer {
     return Buffer.from(this.words.buffer, this.words.byteOffset, this.words.byteLength);
   }
-
-  get bytes(): number {
-    return this.words.byteLength;
-  }
 }
 
 /** Two independent 32-bit hashes of an id (double hashing: probe i is a + i·b). */

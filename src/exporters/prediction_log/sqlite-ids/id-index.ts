@@ -115,11 +115,6 @@ export class IdIndex {
     if (this.merging) this.mergeStep(this.merging, Math.max(this.minMergeStep, written * MERGE_PACE));
   }
 
-  /** Bytes the runs' Bloom filters hold in memory. */
-  filterBytes(): number {
-    return this.runs.reduce((n, r) => n + r.bloom.bytes, 0);
-  }
-
   private load(): void {
     const db = this.db;
     const state = db.prepare(`SELECT watermark FROM ${this.names.state}`).get() as { watermark: number };
@@ -157,7 +152,9 @@ export class IdIndex {
       const name = this.newRunTable();
       const q = quoteIdent(name);
       const n = db.prepare(`INSERT INTO ${q} (id, seq) SELECT prediction_id, seq FROM ${this.names.log} WHERE seq > ? AND seq <= ? ORDER BY prediction_id, seq`).run(after, upTo).changes;
-      this.addRun(name, level, after + 1, upTo, n);
+      // Rows deleted meanwhile (erasure) may leave nothing to index.
+      if (n > 0) this.addRun(name, level, after + 1, upTo, n);
+      else db.exec(`DROP TABLE ${q}`);
       db.prepare(`UPDATE ${this.names.state} SET watermark = ?`).run(upTo);
     }).immediate();
     this.watermark = upTo;
