@@ -98,19 +98,22 @@ export function resolveSource(source: ConfigSource, registry: Registry): Resolve
   }
   const service = isRecord(raw.service) ? raw.service : {};
   const pipelines = isRecord(service.pipelines) ? service.pipelines : {};
+  /** Keys of the components some pipeline lists. */
+  const used = new Set<string>();
   for (const [name, p] of Object.entries(pipelines)) {
     if (!isRecord(p)) continue;
     for (const [kind, section] of [['receiver', 'receivers'], ['processor', 'processors'], ['exporter', 'exporters']] as const) {
       const ids = Array.isArray(p[section]) ? (p[section] as unknown[]) : [];
       ids.forEach((id, i) => {
         if (typeof id !== 'string') return;
+        used.add(componentKey(kind, id));
         const path = joinPath(['service', 'pipelines', name, section, i]);
         if (!(id in sectionOf(section))) problems.push({ path, message: `${kind} "${id}" is not defined under ${section}` });
         if (ids.indexOf(id) !== i) problems.push({ path, message: `${kind} "${id}" is listed twice` });
       });
     }
   }
-  problems.push(...claimConflicts(components, pipelines));
+  problems.push(...claimConflicts(components, used));
   if (problems.length > 0) {
     throw new ConfigError(problems.map((p) => ({ ...p, location: (p as ConfigProblem).location ?? locate(source.locations, p.path) })));
   }
@@ -118,14 +121,7 @@ export function resolveSource(source: ConfigSource, registry: Registry): Resolve
 }
 
 /** Components in some pipeline that claim what another one there already has (Factory.claims). */
-function claimConflicts(components: Map<string, ResolvedComponent>, pipelines: Record<string, unknown>): Omit<ConfigProblem, 'location'>[] {
-  const used = new Set<string>();
-  for (const p of Object.values(pipelines)) {
-    if (!isRecord(p)) continue;
-    for (const [kind, section] of [['receiver', 'receivers'], ['processor', 'processors'], ['exporter', 'exporters']] as const) {
-      for (const id of Array.isArray(p[section]) ? p[section] : []) if (typeof id === 'string') used.add(componentKey(kind, id));
-    }
-  }
+function claimConflicts(components: Map<string, ResolvedComponent>, used: ReadonlySet<string>): Omit<ConfigProblem, 'location'>[] {
   const owner = new Map<string, string>();
   const out: Omit<ConfigProblem, 'location'>[] = [];
   for (const [key, c] of components) {
