@@ -17,7 +17,7 @@
 import type Database from 'better-sqlite3';
 import { quoteIdent } from '../upsert-sql.js';
 import { Bloom, hashId, type IdHash } from './bloom.js';
-import type { IdTables } from './names.js';
+import { seqsInRunSql, type IdTables } from './names.js';
 
 /** Runs of this level are not merged further: a merge is at most fanout^MAX_LEVEL runs' worth of ids. */
 const MAX_LEVEL = 2;
@@ -251,7 +251,7 @@ export class IdIndex {
   }
 
   private run(name: string, level: number, firstSeq: number, lastSeq: number, entries: number, bloom: Bloom): Run {
-    const seqsOf = this.db.prepare(`SELECT seq FROM ${quoteIdent(name)} WHERE id = ? ORDER BY seq DESC`).pluck();
+    const seqsOf = this.db.prepare(seqsInRunSql(name)).pluck();
     return { name, level, firstSeq, lastSeq, entries, bloom, seqsOf };
   }
 }

@@ -3,8 +3,7 @@
 // worth), then each run is asked, newest first. One read transaction, so a merge committed meanwhile by
 // the writer cannot drop a run between reading the catalog and reading the run.
 import type Database from 'better-sqlite3';
-import { quoteIdent } from '../upsert-sql.js';
-import type { IdTables } from './names.js';
+import { seqsInRunSql, type IdTables } from './names.js';
 
 export function rowById(db: Database.Database, names: IdTables, id: string): Record<string, unknown> | undefined {
   return db.transaction(() => {
@@ -14,7 +13,7 @@ export function rowById(db: Database.Database, names: IdTables, id: string): Rec
     const runs = db.prepare(`SELECT name FROM ${names.catalog} ORDER BY last_seq DESC`).pluck().all() as string[];
     const atSeq = db.prepare(`SELECT * FROM ${names.log} WHERE seq = ? AND prediction_id = ?`);
     for (const run of runs) {
-      const seqs = db.prepare(`SELECT seq FROM ${quoteIdent(run)} WHERE id = ? ORDER BY seq DESC`).pluck().all(id) as number[];
+      const seqs = db.prepare(seqsInRunSql(run)).pluck().all(id) as number[];
       for (const seq of seqs) {
         const row = atSeq.get(seq, id);
         if (row) return row as Record<string, unknown>;

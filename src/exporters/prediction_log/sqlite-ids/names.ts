@@ -14,6 +14,9 @@ export interface IdTables {
   isRunName(name: string): boolean;
 }
 
+/** The query for the seqs a run holds for one id, newest first. */
+export const seqsInRunSql = (run: string): string => `SELECT seq FROM ${quoteIdent(run)} WHERE id = ? ORDER BY seq DESC`;
+
 export const idCatalogName = (table: string): string => `${table}:id_runs`;
 export const idStateName = (table: string): string => `${table}:id_index`;
 
