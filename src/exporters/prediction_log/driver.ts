@@ -18,6 +18,8 @@ export interface LogDriver {
   storeRecords?(batch: readonly ConsumerRecord[]): Promise<Refusal[]>;
   /** Optional: the seconds its own writer thread has been busy (undefined when it writes without one). */
   threadBusySeconds?(): number | undefined;
+  /** Optional: what the SQLite log's id index holds (sqlite-ids/), undefined before its first write. */
+  idIndexStats?(): { runs: number; filterBytes: number; recentIds: number } | undefined;
   /** True when an error is caused by the rows themselves (retrying cannot help), false when by the store. */
   isDataError(err: unknown): boolean;
   get(id: string): Promise<StoredRow | undefined>;

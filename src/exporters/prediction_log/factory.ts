@@ -59,6 +59,7 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
     maintenance,
     async start() {
       refused = ctx.meter().createCounter('modelwatch_exporter_refused', { description: 'Records a record exporter can never store (logged with the reason), not retried' });
+      if (driver.idIndexStats) observeIdIndex(ctx, () => driver.idIndexStats!());
       try {
         await driver.migrate();
       } catch (err) {
@@ -80,6 +81,19 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
       await driver.close();
     },
   };
+}
+
+/** The SQLite log's id index: its runs, their filters' memory, the newest ids held in the writer. */
+function observeIdIndex(ctx: ExporterContext, stats: () => { runs: number; filterBytes: number; recentIds: number } | undefined): void {
+  const attrs = { exporter: ctx.id };
+  const gauge = (name: string, description: string, pick: (s: NonNullable<ReturnType<typeof stats>>) => number, unit?: string) =>
+    ctx.meter().createObservableGauge(name, { description, ...(unit ? { unit } : {}) }).addCallback((r) => {
+      const s = stats();
+      if (s) r.observe(pick(s), attrs);
+    });
+  gauge('modelwatch_prediction_log_id_runs', 'Sorted runs of prediction ids in a SQLite prediction log', (s) => s.runs);
+  gauge('modelwatch_prediction_log_id_filter_bytes', "Bloom filters of a SQLite prediction log's id runs, in its writer's memory", (s) => s.filterBytes, 'By');
+  gauge('modelwatch_prediction_log_recent_ids', "Ids of a SQLite prediction log's newest rows, held in its writer's memory until a run is written", (s) => s.recentIds);
 }
 
 export const predictionLogExporterFactory: ExporterFactory<PredictionLogConfig> = {

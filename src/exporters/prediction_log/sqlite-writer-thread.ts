@@ -23,5 +23,5 @@ parentPort!.on('message', async (m: WriterRequest) => {
     const e = err as Error & { code?: unknown };
     reply = { id: m.id, ok: false, error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: typeof e?.code === 'string' ? e.code : undefined } };
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage({ ...reply, idIndex: driver.idIndexStats() });
 });

@@ -7,11 +7,11 @@
 import { Worker } from 'node:worker_threads';
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { Refusal } from './row.js';
-import type { IdIndexOptions } from './sqlite-ids/id-index.js';
+import type { IdIndexOptions, IdIndexStats } from './sqlite-ids/id-index.js';
 
 /** What the thread is asked: rows ready to upsert, or records to map and write (store-batch.ts). */
 export type WriterRequest = { id: number; rows: unknown[][] } | { id: number; records: readonly ConsumerRecord[] };
-export type WriterReply = { id: number; ok: true; refused?: Refusal[] } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+export type WriterReply = ({ id: number; ok: true; refused?: Refusal[] } | { id: number; ok: false; error: { name: string; message: string; code?: string } }) & { idIndex?: IdIndexStats };
 
 /** Rebuilds an error from the thread with what isDataError() reads: its class and SQLite code. */
 function revive(e: { name: string; message: string; code?: string }): Error {
@@ -27,6 +27,7 @@ export class SqliteWriterThread {
   /** The running thread's busy seconds when last read. */
   private busyNow = 0;
   private nextId = 0;
+  private lastIdIndex?: IdIndexStats;
   private readonly waiting = new Map<number, { resolve: (refused: Refusal[]) => void; reject: (err: Error) => void }>();
 
   constructor(
@@ -64,6 +65,11 @@ export class SqliteWriterThread {
     return this.busyBefore + this.busyNow;
   }
 
+  /** The id index as the thread reported it with its last reply. */
+  idIndexStats(): IdIndexStats | undefined {
+    return this.lastIdIndex;
+  }
+
   async close(): Promise<void> {
     this.busyBefore = this.busySeconds();
     this.busyNow = 0;
@@ -84,7 +90,11 @@ export class SqliteWriterThread {
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     worker.unref();
-    worker.on('message', (m: WriterReply) => (m.ok ? this.settle(m.id, undefined, m.refused) : this.settle(m.id, revive(m.error))));
+    worker.on('message', (m: WriterReply) => {
+      if (m.idIndex) this.lastIdIndex = m.idIndex;
+      if (m.ok) this.settle(m.id, undefined, m.refused);
+      else this.settle(m.id, revive(m.error));
+    });
     const fail = (err: Error) => {
       // The thread died: fail what it held (the pipeline offers those batches again) and start afresh next time.
       if (this.worker === worker) {

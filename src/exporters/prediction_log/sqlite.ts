@@ -13,7 +13,7 @@ import { sqliteMigrations } from './schema/sqlite.js';
 import { SqliteWriterThread } from './sqlite-writer.js';
 import { fitWalToDisk } from '../../storage/wal-fit.js';
 import { mergeAssignments, quoteIdent } from './upsert-sql.js';
-import { IdIndex, type IdIndexOptions } from './sqlite-ids/id-index.js';
+import { IdIndex, type IdIndexOptions, type IdIndexStats } from './sqlite-ids/id-index.js';
 import { rowById } from './sqlite-ids/lookup.js';
 import { idTables, type IdTables } from './sqlite-ids/names.js';
 import type { Queryable, SqlRunner } from './sql-runner.js';
@@ -101,6 +101,11 @@ export class SqliteDriver implements LogDriver, Queryable {
   /** With a writer thread: the seconds it has been busy (undefined without one). */
   threadBusySeconds(): number | undefined {
     return this.thread?.busySeconds();
+  }
+
+  /** The id index as its writer last saw it (undefined before the first write). */
+  idIndexStats(): IdIndexStats | undefined {
+    return this.thread ? this.thread.idIndexStats() : this.ids?.stats();
   }
 
   /** With a writer thread: the records are mapped and written there (store-batch.ts). */

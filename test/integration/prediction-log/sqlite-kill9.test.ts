@@ -29,7 +29,10 @@ async function start(opts: Parameters<typeof startAgent>[0]): Promise<AgentHandl
 const config = (logFile: string, runRows: number | undefined) => (ports: AgentPorts, d: string) =>
   pipelineConfig(ports, {
     // With small runs, small batches too: a run is written every ~two batches and merged every ~16.
-    exporters: { 'prediction_log/local': `{ driver: sqlite, path: ${logFile}, ${runRows ? `batch: { max_rows: 50 }, id_run_rows: ${runRows}` : 'batch: { max_rows: 200 }'} }` },
+    exporters: {
+      'prediction_log/local': `{ driver: sqlite, path: ${logFile}, ${runRows ? `batch: { max_rows: 50 }, id_run_rows: ${runRows}` : 'batch: { max_rows: 200 }'} }`,
+      prometheus: `{ endpoint: 127.0.0.1:${ports.prometheus} }`,
+    },
     storage: `{ path: ${join(d, 'modelwatch.db')}, sync: normal, checkpoint_interval: 100ms }`,
   });
 
@@ -45,13 +48,17 @@ function loggedIds(logFile: string): string[] {
   }
 }
 
-/** The levels of the id index's runs in the log file, and whether a merge is under way (its table is not in the catalog yet). */
-function idRuns(logFile: string): { levels: number[]; merging: boolean } {
+/**
+ * The levels of the id index's runs in the log file, whether a merge is under way (its table is not in the
+ * catalog yet), and the rows past the watermark (their ids are in the writer's memory).
+ */
+function idRuns(logFile: string): { levels: number[]; merging: boolean; recent: number } {
   const db = new Database(logFile, { readonly: true });
   try {
     const levels = db.prepare('SELECT level FROM "predictions:id_runs"').pluck().all() as number[];
     const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'predictions:ids:%'").pluck().get() as number;
-    return { levels, merging: tables > levels.length };
+    const recent = db.prepare('SELECT count(*) FROM predictions WHERE seq > (SELECT watermark FROM "predictions:id_index")').pluck().get() as number;
+    return { levels, merging: tables > levels.length, recent };
   } finally {
     db.close();
   }
@@ -103,6 +110,12 @@ async function killAndRestart(runRows: number | undefined): Promise<void> {
     // Merges go a few ids per id written: one may still be under way.
     const runs = idRuns(logFile);
     assert.ok(runs.levels.length >= 2 && (runs.merging || runs.levels.some((l) => l > 0)), `runs written and merged: ${JSON.stringify(runs)}`);
+    // The agent's gauges say what the log file holds once the writer is idle.
+    const text = await agent.metricsText();
+    const gauge = (name: string) => Number(new RegExp(`^${name}\\{exporter="prediction_log/local"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    assert.equal(gauge('modelwatch_prediction_log_id_runs'), runs.levels.length, text);
+    assert.equal(gauge('modelwatch_prediction_log_recent_ids'), runs.recent);
+    assert.ok(gauge('modelwatch_prediction_log_id_filter_bytes') >= runs.levels.length * 4, 'each run has a filter');
   }
   await sleep(200);
   assert.equal(await agent.stop(), 0, agent.logs());

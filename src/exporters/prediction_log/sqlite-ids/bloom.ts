@@ -39,6 +39,10 @@ export class Bloom {
     return true;
   }
 
+  get bytes(): number {
+    return this.words.byteLength;
+  }
+
   toBuffer(): Buffer {
     return Buffer.from(this.words.buffer, this.words.byteOffset, this.words.byteLength);
   }

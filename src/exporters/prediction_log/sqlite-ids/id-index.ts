@@ -24,6 +24,16 @@ const MAX_LEVEL = 2;
 /** Ids merged per id written: each id is merged MAX_LEVEL times, so merges keep up with room to spare. */
 const MERGE_PACE = 4;
 
+/** What the index holds, for the agent's metrics. */
+export interface IdIndexStats {
+  /** Sorted runs in the catalog. */
+  runs: number;
+  /** Bytes of their Bloom filters in the writer's memory. */
+  filterBytes: number;
+  /** Ids of the newest rows, held in the Map. */
+  recentIds: number;
+}
+
 export interface IdIndexOptions {
   /** Ids per run of level 0 (and the most the Map holds). */
   runRows?: number;
@@ -113,6 +123,10 @@ export class IdIndex {
     }
     this.merging ??= this.nextMerge();
     if (this.merging) this.mergeStep(this.merging, Math.max(this.minMergeStep, written * MERGE_PACE));
+  }
+
+  stats(): IdIndexStats {
+    return { runs: this.runs.length, filterBytes: this.runs.reduce((n, r) => n + r.bloom.bytes, 0) + (this.merging?.bloom.bytes ?? 0), recentIds: this.recent.size };
   }
 
   private load(): void {
