@@ -3,6 +3,7 @@
 // fault (retry the batch) or the data's (isolate and refuse the row).
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { LogRow, Refusal } from './row.js';
+import type { IdIndexStats } from './sqlite-ids/id-index.js';
 
 /** A row as read back: times as ISO strings, JSON columns parsed, numbers as numbers (NaN kept). */
 export type StoredRow = { [K in keyof LogRow]: K extends 'probabilities' | 'features' | 'resource' | 'tags' ? unknown : LogRow[K] };
@@ -19,7 +20,7 @@ export interface LogDriver {
   /** Optional: the seconds its own writer thread has been busy (undefined when it writes without one). */
   threadBusySeconds?(): number | undefined;
   /** Optional: what the SQLite log's id index holds (sqlite-ids/), undefined before its first write. */
-  idIndexStats?(): { runs: number; filterBytes: number; recentIds: number } | undefined;
+  idIndexStats?(): IdIndexStats | undefined;
   /** True when an error is caused by the rows themselves (retrying cannot help), false when by the store. */
   isDataError(err: unknown): boolean;
   get(id: string): Promise<StoredRow | undefined>;

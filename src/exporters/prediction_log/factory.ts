@@ -11,6 +11,7 @@ import { Maintenance } from './maintenance.js';
 import { checkPostgres, pgClean, PostgresDriver } from './postgres.js';
 import { wellFormed } from './row.js';
 import { SqliteDriver } from './sqlite.js';
+import type { IdIndexStats } from './sqlite-ids/id-index.js';
 import { PredictionLogWriter } from './writer.js';
 import { LogAnalysis } from './analysis.js';
 import { registerPredictionLogRoutes, setSubjectTagLookup, unregisterPredictionLogRoutes } from './routes.js';
@@ -84,9 +85,9 @@ export function createPredictionLog(config: PredictionLogConfig, ctx: ExporterCo
 }
 
 /** The SQLite log's id index: its runs, their filters' memory, the newest ids held in the writer. */
-function observeIdIndex(ctx: ExporterContext, stats: () => { runs: number; filterBytes: number; recentIds: number } | undefined): void {
+function observeIdIndex(ctx: ExporterContext, stats: () => IdIndexStats | undefined): void {
   const attrs = { exporter: ctx.id };
-  const gauge = (name: string, description: string, pick: (s: NonNullable<ReturnType<typeof stats>>) => number, unit?: string) =>
+  const gauge = (name: string, description: string, pick: (s: IdIndexStats) => number, unit?: string) =>
     ctx.meter().createObservableGauge(name, { description, ...(unit ? { unit } : {}) }).addCallback((r) => {
       const s = stats();
       if (s) r.observe(pick(s), attrs);
