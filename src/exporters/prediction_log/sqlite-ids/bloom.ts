@@ -54,7 +54,11 @@ export interface IdHash {
   b: number;
 }
 
-/** FNV-1a and a second FNV-1a with another basis, over UTF-16 code units; b is odd so probes differ. */
+/**
+ * FNV-1a and a second FNV-1a with another basis, over UTF-16 code units; b is odd so probes differ. Not
+ * the sampler's idHash (sample.ts) on purpose: a log with `sample_ratio` holds only ids whose idHash is
+ * below ratio·2^32, so probes taken from it would crowd into a corner of a large filter.
+ */
 export function hashId(id: string, out: IdHash = { a: 0, b: 0 }): IdHash {
   let a = 0x811c9dc5;
   let b = 0x2545f491;
