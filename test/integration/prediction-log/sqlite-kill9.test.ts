@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { allocatePorts, eventually, startAgent, type AgentHandle, type AgentPorts, pipelineConfig } from '../../helpers/agent.js';
 import { agentEnv } from '../../unit/exporters/agent-env.js';
 import { AckingSender } from './acking-sender.js';
+import { idIndexOnDisk } from '../../helpers/id-index-file.js';
 
 const agents: AgentHandle[] = [];
 const dirs: string[] = [];
@@ -43,22 +44,6 @@ function loggedIds(logFile: string): string[] {
     return (db.prepare('SELECT prediction_id FROM predictions').all() as { prediction_id: string }[]).map((r) => r.prediction_id);
   } catch {
     return [];
-  } finally {
-    db.close();
-  }
-}
-
-/**
- * The levels of the id index's runs in the log file, whether a merge is under way (its table is not in the
- * catalog yet), and the rows past the watermark (their ids are in the writer's memory).
- */
-function idRuns(logFile: string): { levels: number[]; merging: boolean; recent: number } {
-  const db = new Database(logFile, { readonly: true });
-  try {
-    const levels = db.prepare('SELECT level FROM "predictions:id_runs"').pluck().all() as number[];
-    const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'predictions:ids:%'").pluck().get() as number;
-    const recent = db.prepare('SELECT count(*) FROM predictions WHERE seq > (SELECT watermark FROM "predictions:id_index")').pluck().get() as number;
-    return { levels, merging: tables > levels.length, recent };
   } finally {
     db.close();
   }
@@ -108,7 +93,8 @@ async function killAndRestart(runRows: number | undefined): Promise<void> {
   assert.equal(incomplete.n, 0);
   if (runRows) {
     // Merges go a few ids per id written: one may still be under way.
-    const runs = idRuns(logFile);
+    const idx = idIndexOnDisk(logFile, 'predictions');
+    const runs = { levels: idx.runs.map((r) => r.level), merging: idx.unfinished > 0, recent: idx.recent };
     assert.ok(runs.levels.length >= 2 && (runs.merging || runs.levels.some((l) => l > 0)), `runs written and merged: ${JSON.stringify(runs)}`);
     // The agent's gauges say what the log file holds once the writer is idle.
     const text = await agent.metricsText();

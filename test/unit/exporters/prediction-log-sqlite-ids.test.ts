@@ -13,6 +13,7 @@ import { COLUMNS, merge, type LogRow } from '../../../src/exporters/prediction_l
 import { sqliteMigrations } from '../../../src/exporters/prediction_log/schema/sqlite.js';
 import { Bloom, hashId } from '../../../src/exporters/prediction_log/sqlite-ids/bloom.js';
 import { mulberry32 as random } from '../../helpers/random.js';
+import { idIndexOnDisk } from '../../helpers/id-index-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelwatch-plog-ids-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,21 +56,6 @@ async function assertSame(file: string, table: string, driver: SqliteDriver, ref
     assert.ok(got, `row ${id} found by id`);
     for (const c of COMPARED) assert.equal(got[c], want[c], `${id}.${c}`);
   }
-}
-
-function catalog(file: string, table: string): { level: number; entries: number; first_seq: number; last_seq: number }[] {
-  const db = new Database(file, { readonly: true });
-  const runs = db.prepare(`SELECT level, entries, first_seq, last_seq FROM "${table}:id_runs" ORDER BY last_seq`).all() as { level: number; entries: number; first_seq: number; last_seq: number }[];
-  db.close();
-  return runs;
-}
-
-/** Run tables not in the catalog: merges under way (or left by a crash). */
-function unfinishedMerges(file: string, table: string): number {
-  const db = new Database(file, { readonly: true });
-  const n = (db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE '${table}:ids:%' AND name NOT IN (SELECT name FROM "${table}:id_runs")`).pluck().get() as number);
-  db.close();
-  return n;
 }
 
 describe('SQLite log: the id index', () => {
@@ -131,20 +117,20 @@ describe('SQLite log: the id index', () => {
       }
       if (batchNo % 25 === 24) {
         // A restart: the Map is rebuilt from the rows past the watermark; an unfinished merge begins again.
-        if (unfinishedMerges(file, 'p') > 0) restartsMidMerge++;
+        if (idIndexOnDisk(file, 'p').unfinished > 0) restartsMidMerge++;
         await driver.close();
         driver = new SqliteDriver(file, 'p', opts);
         await driver.migrate();
       }
     }
     assert.ok(restartsMidMerge > 0, 'a restart came in the middle of a merge');
-    assert.ok(unfinishedMerges(file, 'p') <= 1, 'merges a restart cut short are dropped: one merge at most is under way');
+    assert.ok(idIndexOnDisk(file, 'p').unfinished <= 1, 'merges a restart cut short are dropped: one merge at most is under way');
     // A run's worth of new predictions: the Map is written out, and runs retention emptied are dropped.
     const fresh = Array.from({ length: 45 }, () => predictionRow(randomId(rnd), day, 'a'));
     await driver.write(fresh);
     ref.apply(fresh);
     await assertSame(file, 'p', driver, ref);
-    const runs = catalog(file, 'p');
+    const runs = idIndexOnDisk(file, 'p').runs;
     assert.ok(runs.some((r) => r.level === 2), `runs merged twice: ${JSON.stringify(runs.map((r) => r.level))}`);
     assert.ok(runs.some((r) => r.level === 0), 'and runs still at level 0');
     const db = new Database(file, { readonly: true });
@@ -166,7 +152,7 @@ describe('SQLite log: the id index', () => {
       ids.push(...rows.map((r) => r.prediction_id));
       await writer.write(rows);
     }
-    const runs = catalog(file, 'p');
+    const runs = idIndexOnDisk(file, 'p').runs;
     assert.ok(runs.some((r) => r.level > 0) && runs.reduce((n, r) => n + r.entries, 0) >= ids.length - 10, `runs written and merged on the thread: ${JSON.stringify(runs)}`);
     const reader = new SqliteDriver(file, 'p', { writerThread: false });
     for (const id of ids) assert.equal((await reader.get(id))?.prediction_id, id);
@@ -200,7 +186,7 @@ describe('SQLite log: the id index', () => {
     assert.deepEqual(check.prepare('SELECT prediction_id FROM p ORDER BY seq').pluck().all(), ids, 'rows keep their order');
     assert.deepEqual(check.prepare("SELECT version FROM modelwatch_log_migrations WHERE table_name = 'p' ORDER BY version").pluck().all(), [1, 2]);
     check.close();
-    const runs = catalog(file, 'p');
+    const runs = idIndexOnDisk(file, 'p').runs;
     assert.ok(runs.reduce((n, r) => n + r.entries, 0) >= 300 - 32, `the upgraded rows are in runs: ${JSON.stringify(runs)}`);
     await driver.close();
   });
