@@ -76,8 +76,16 @@ async function killAndRestart(runRows: number | undefined): Promise<void> {
 
   // Restart on the same storage; send some more.
   agent = await start({ dir, ports, config: config(logFile, runRows), env: agentEnv() });
-  // With small runs, enough after the restart for merges of runs written before and after the kill.
-  for (let i = 0; i < (runRows ? 30 : 5); i++) assert.ok(await sender.sendBatch(50));
+  for (let i = 0; i < 5; i++) assert.ok(await sender.sendBatch(50));
+  if (runRows) {
+    // With small runs, more after the restart until runs written before and after the kill are merged
+    // (how many rows a run takes depends on the consumer's batches: 64 ids and whatever the last batch brought).
+    await eventually(async () => {
+      assert.ok(await sender.sendBatch(50));
+      const idx = idIndexOnDisk(logFile, 'predictions');
+      return idx.unfinished > 0 || idx.runs.some((r) => r.level > 0) ? true : undefined;
+    }, 'a merge of id runs', 30_000);
+  }
 
   const ids = await eventually(async () => {
     const ids = loggedIds(logFile);
