@@ -103,7 +103,8 @@ async function killAndRestart(runRows: number | undefined): Promise<void> {
     // Merges go a few ids per id written: one may still be under way.
     const idx = idIndexOnDisk(logFile, 'predictions');
     const runs = { levels: idx.runs.map((r) => r.level), merging: idx.unfinished > 0, recent: idx.recent };
-    assert.ok(runs.levels.length >= 2 && (runs.merging || runs.levels.some((l) => l > 0)), `runs written and merged: ${JSON.stringify(runs)}`);
+    // A run of level 1 or a merge under way means at least `fanout` runs were written.
+    assert.ok(runs.merging || runs.levels.some((l) => l > 0), `runs written and merged: ${JSON.stringify(runs)}`);
     // The agent's gauges say what the log file holds once the writer is idle.
     const text = await agent.metricsText();
     const gauge = (name: string) => Number(new RegExp(`^${name}\\{exporter="prediction_log/local"\\} (\\S+)$`, 'm').exec(text)?.[1]);
