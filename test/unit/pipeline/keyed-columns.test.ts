@@ -79,3 +79,30 @@ test('a ring full of holes is compacted rather than grown: order and lookups sta
   store.eachFrom(15_000, (s) => later.push(s));
   assert.deepEqual(later, [...ref.values()].filter((s) => s >= 15_000));
 });
+
+test('held at its bound with counter ids, every held key is found and every dropped one is gone', () => {
+  // Ids that differ only in their last characters, as counters do, through several ring doublings and
+  // then a long run at the bound: the hash table's probe runs, and the removals that shift them back.
+  const store = new KeyedColumns(false);
+  const ref = new Map<string, number>();
+  const bound = 40_000;
+  const n = 150_000;
+  const id = (i: number) => `pred-${String(i).padStart(9, '0')}`;
+  for (let i = 0; i < n; i++) {
+    store.add(id(i), i, 'm', '1', null, i);
+    ref.set(id(i), i);
+    if (store.size > bound) {
+      store.dropOldest();
+      ref.delete(ref.keys().next().value!);
+    }
+    // Now and then a label takes a recent prediction from the middle.
+    if (i % 997 === 0 && i >= 5) assert.equal(store.delete(id(i - 5)), ref.delete(id(i - 5)));
+  }
+  assert.equal(store.size, ref.size);
+  for (let i = 0; i < n; i++) {
+    const slot = store.slotOf(id(i));
+    const want = ref.get(id(i));
+    assert.equal(slot >= 0 ? store.seqAt(slot) : undefined, want, id(i));
+  }
+  assert.equal(store.oldestSeq(), ref.values().next().value);
+});
