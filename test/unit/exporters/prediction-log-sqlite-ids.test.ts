@@ -1,7 +1,7 @@
-// The SQLite log's id index (sqlite-ids/): rows found by prediction id through a Map of the newest ids
+// The SQLite log's id index (sqlite-ids/): rows found by prediction id through a table of the newest ids
 // and sorted runs with Bloom filters. Checked against merge() in row.ts applied to a Map, over random
 // predictions, late stages, labels, duplicates, retention and restarts, with runs small enough that
-// every path (Map, runs, merged runs, dead runs, a log upgraded from schema 1) is taken.
+// every path (recent ids, runs, merged runs, dead runs, a log upgraded from schema 1) is taken.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { SqliteDriver } from '../../../src/exporters/prediction_log/sqlite.js';
 import { COLUMNS, merge, type LogRow } from '../../../src/exporters/prediction_log/row.js';
 import { sqliteMigrations } from '../../../src/exporters/prediction_log/schema/sqlite.js';
-import { Bloom, hashId } from '../../../src/exporters/prediction_log/sqlite-ids/bloom.js';
+import { Bloom, hashId, type IdHash } from '../../../src/exporters/prediction_log/sqlite-ids/bloom.js';
+import { RecentIds } from '../../../src/exporters/prediction_log/sqlite-ids/recent-ids.js';
 import { mulberry32 as random } from '../../helpers/random.js';
 import { idIndexOnDisk } from '../../helpers/id-index-file.js';
 
@@ -20,6 +21,32 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const emptyRow = Object.fromEntries(COLUMNS.map((c) => [c, null])) as unknown as LogRow;
 const DAY0 = Date.parse('2026-01-01T00:00:00Z');
+
+describe('recent ids', () => {
+  test('answer as a Map does through growth, replacement and clearing, even when hashes collide', () => {
+    const rnd = random(11);
+    const recent = new RecentIds();
+    const ref = new Map<string, number>();
+    // Hashes from a few values only, so different ids share them and the table must compare the ids.
+    const hashOf = (id: string): IdHash => ({ a: (hashId(id).a % 97) >>> 0, b: hashId(id).b });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5000; i++) {
+        const id = `p${Math.floor(rnd() * 3000)}`;
+        if (rnd() < 0.6) {
+          recent.set(id, round * 10_000 + i, hashOf(id));
+          ref.set(id, round * 10_000 + i);
+        } else assert.equal(recent.get(id, hashOf(id)), ref.get(id) ?? -1, id);
+      }
+      assert.equal(recent.size, ref.size);
+      const hashes: number[] = [];
+      recent.eachHash({ a: 0, b: 0 }, (h) => hashes.push(h.a));
+      assert.deepEqual(hashes.sort(), [...ref.keys()].map((id) => hashOf(id).a).sort());
+      recent.clear();
+      ref.clear();
+      assert.equal(recent.get('p1', hashOf('p1')), -1);
+    }
+  });
+});
 
 const randomId = (rnd: () => number) => Array.from({ length: 4 }, () => Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0')).join('');
 

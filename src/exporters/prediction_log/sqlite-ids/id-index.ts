@@ -3,21 +3,23 @@
 // written and ~30 µs per row at a million rows, against ~13 µs for time-ordered ids (BENCHMARKS.md,
 // "Random prediction ids"). Here:
 //   - rows are appended under an increasing `seq`; the ids of the rows past the watermark (the newest,
-//     at most `runRows`) are held in a Map, rebuilt from the table at start, so nothing is lost in a crash;
-//   - when the Map is full, those rows' ids are written as one sorted run, a WITHOUT ROWID table
+//     at most `runRows`) are held in memory (recent-ids.ts), rebuilt from the table at start, so nothing
+//     is lost in a crash;
+//   - when that table is full, those rows' ids are written as one sorted run, a WITHOUT ROWID table
 //     (id, seq), with a Bloom filter stored beside it and the watermark moved, in one transaction;
 //   - `fanout` runs of one level are merged into one run of the next, up to MAX_LEVEL, so a lookup asks
 //     few runs. A merge is a streaming merge in SQLite (each run read in key order) done in steps, a few
 //     ids per id written, so no write waits for a whole merge (4M ids took 9 s in one go); the runs it
 //     merges serve lookups until its last step swaps them for the new run. A crash mid-merge leaves a
 //     table outside the catalog, dropped at start, and the merge begins again;
-//   - a lookup asks the Map, then each run whose filter may hold the id, newest first. An entry can
+//   - a lookup asks the recent ids, then each run whose filter may hold the id, newest first. An entry can
 //     outlive its row (retention and erasure delete rows, not entries), so the caller verifies the row
 //     still holds that id; merges drop entries older than the oldest row.
 import type Database from 'better-sqlite3';
 import { quoteIdent } from '../upsert-sql.js';
 import { Bloom, hashId, type IdHash } from './bloom.js';
 import { seqsInRunSql, type IdTables } from './names.js';
+import { RecentIds } from './recent-ids.js';
 
 /** Runs of this level are not merged further: a merge is at most fanout^MAX_LEVEL runs' worth of ids. */
 const MAX_LEVEL = 2;
@@ -30,12 +32,12 @@ export interface IdIndexStats {
   runs: number;
   /** Bytes of their Bloom filters in the writer's memory. */
   filterBytes: number;
-  /** Ids of the newest rows, held in the Map. */
+  /** Ids of the newest rows, held in memory. */
   recentIds: number;
 }
 
 export interface IdIndexOptions {
-  /** Ids per run of level 0 (and the most the Map holds). */
+  /** Ids per run of level 0 (and the most held in memory). */
   runRows?: number;
   /** Runs of one level merged into one of the next. */
   fanout?: number;
@@ -71,7 +73,7 @@ export class IdIndex {
   private readonly fanout: number;
   private readonly minMergeStep: number;
   /** Ids of rows with seq > watermark. */
-  private readonly recent = new Map<string, number>();
+  private readonly recent = new RecentIds();
   /** Newest first. */
   private runs: Run[] = [];
   private merging?: Merge;
@@ -94,10 +96,9 @@ export class IdIndex {
    * row held the id). False when no row does.
    */
   find(id: string, holds: (seq: number) => boolean): boolean {
-    const inMemory = this.recent.get(id);
-    if (inMemory !== undefined && holds(inMemory)) return true;
-    if (this.runs.length === 0) return false;
     const h = hashId(id, this.hash);
+    const inMemory = this.recent.get(id, h);
+    if (inMemory >= 0 && holds(inMemory)) return true;
     for (const run of this.runs) {
       if (!run.bloom.mayHave(h)) continue;
       for (const seq of run.seqsOf.all(id) as number[]) if (holds(seq)) return true;
@@ -107,17 +108,17 @@ export class IdIndex {
 
   /** Rows written in a transaction that committed. */
   added(rows: readonly (readonly [id: string, seq: number])[]): void {
-    for (const [id, seq] of rows) this.recent.set(id, seq);
+    for (const [id, seq] of rows) this.recent.set(id, seq, hashId(id, this.hash));
   }
 
   /**
-   * Between transactions, after `written` rows: writes a full Map as a run, drops runs retention emptied,
-   * and takes a step of merging.
+   * Between transactions, after `written` rows: writes the recent ids as a run once they are a run's
+   * worth, drops runs retention emptied, and takes a step of merging.
    */
   maintain(written: number): void {
     if (this.recent.size >= this.runRows) {
       const last = this.lastSeq();
-      if (last > this.watermark) this.writeRun(this.watermark, last, 0);
+      if (last > this.watermark) this.writeRun(this.watermark, last, 0, this.recentFilter());
       this.recent.clear();
       this.dropDeadRuns();
     }
@@ -142,7 +143,7 @@ export class IdIndex {
     const unfinished = tables.filter((t) => this.names.isRunName(t) && !this.runs.some((r) => r.name === t));
     if (unfinished.length > 0) db.transaction(() => unfinished.forEach((t) => db.exec(`DROP TABLE ${quoteIdent(t)}`))).immediate();
     // A log upgraded from schema 1, or a writer that stopped with many rows past the watermark (it
-    // cannot: the Map holds at most runRows), is indexed in runs of the largest size first.
+    // cannot: at most runRows are held in memory), is indexed in runs of the largest size first.
     const largest = this.runRows * this.fanout ** MAX_LEVEL;
     const last = this.lastSeq();
     while (last - this.watermark > this.runRows) {
@@ -151,23 +152,33 @@ export class IdIndex {
       this.writeRun(this.watermark, upTo, level);
     }
     for (const r of db.prepare(`SELECT prediction_id, seq FROM ${this.names.log} WHERE seq > ?`).raw().iterate(this.watermark) as Iterable<[string, number]>) {
-      this.recent.set(r[0], r[1]);
+      this.recent.set(r[0], r[1], hashId(r[0], this.hash));
     }
+  }
+
+  /** A filter of the recent ids: those of the run about to be written, and any whose row was erased since. */
+  private recentFilter(): Bloom {
+    const bloom = Bloom.sized(this.recent.size);
+    this.recent.eachHash(this.hash, (h) => bloom.add(h));
+    return bloom;
   }
 
   private lastSeq(): number {
     return (this.db.prepare(`SELECT max(seq) AS s FROM ${this.names.log}`).get() as { s: number | null }).s ?? this.watermark;
   }
 
-  /** The ids of rows with seq in (after, upTo] as a run of `level`, and the watermark moved to upTo. */
-  private writeRun(after: number, upTo: number, level: number): void {
+  /**
+   * The ids of rows with seq in (after, upTo] as a run of `level`, and the watermark moved to upTo; its
+   * filter given, or read back from the run.
+   */
+  private writeRun(after: number, upTo: number, level: number, filter?: Bloom): void {
     const db = this.db;
     db.transaction(() => {
       const name = this.newRunTable();
       const q = quoteIdent(name);
       const n = db.prepare(`INSERT INTO ${q} (id, seq) SELECT prediction_id, seq FROM ${this.names.log} WHERE seq > ? AND seq <= ? ORDER BY prediction_id, seq`).run(after, upTo).changes;
       // Rows deleted meanwhile (erasure) may leave nothing to index.
-      if (n > 0) this.addRun(name, level, after + 1, upTo, n);
+      if (n > 0) this.addRun(name, level, after + 1, upTo, n, filter);
       else db.exec(`DROP TABLE ${q}`);
       db.prepare(`UPDATE ${this.names.state} SET watermark = ?`).run(upTo);
     }).immediate();
