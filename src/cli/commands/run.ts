@@ -7,6 +7,7 @@ import { builtinRegistry } from '../../components.js';
 import { ConfigError, formatProblem } from '../../config/problems.js';
 import { loadConfig, type ResolvedConfig } from '../../config/resolve.js';
 import { Service } from '../../pipeline/service.js';
+import { tuneHeapForRecords } from '../../pipeline/heap-tuning.js';
 import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { VERSION } from '../version.js';
 
@@ -111,6 +112,7 @@ export function registerRunCommand(program: Command): void {
     .description('run the agent (SIGHUP reloads the configuration)')
     .option('-c, --config <file...>', 'config files, merged left to right', ['config/modelwatch.yaml'])
     .action(async (opts: { config: string[] }) => {
+      tuneHeapForRecords();
       process.exitCode = await runAgent(opts.config);
     });
 }
