@@ -7,14 +7,13 @@
 // Positions are in arrival (seq) order; a removed entry leaves a hole that the head passes, or that a
 // compaction drops when the ring is full and holes are at least half.
 //
-// Keys are found through a hash table of (hash, slot) pairs in one Int32Array, not a Map: a Map held at
-// its bound (one key in, the oldest out) keeps each deleted entry as a hole until its table fills, then
+// Keys are found through a table of (hash, slot) pairs (hash-slots.ts), not a Map: a Map held at its
+// bound (one key in, the oldest out) keeps each deleted entry as a hole until its table fills, then
 // allocates a new table, ~45 bytes per key added, all of it large objects for the major collections
-// (~1.4 MB/s of old-generation garbage at 10k predictions/s over the three collections). The table is
-// open addressing with linear probing, at most half full, and a removal moves the entries after it back,
-// so it allocates only when the ring grows. It holds no pointers (the key is compared in the ring's key
-// column), so the major collections have nothing in it to mark.
+// (~1.4 MB/s of old-generation garbage at 10k predictions/s over the three collections). The table
+// allocates only when the ring grows; the key is compared in the ring's key column.
 
+import { HashSlots } from './hash-slots.js';
 import { stringHash } from './string-hash.js';
 
 /** Strings many entries share (model names and versions, classes): one copy each, at most this many. */
@@ -49,9 +48,8 @@ export class KeyedColumns {
   private modelNames: string[] = new Array(this.capacity).fill('');
   private modelVersions: string[] = new Array(this.capacity).fill('');
   private extras: (string | null)[] = new Array(this.capacity).fill(null);
-  /** Pairs [hash, slot + 1] (0: empty) in twice as many buckets as the ring has slots. */
-  private table = new Int32Array(4 * this.capacity);
-  private tableMask = 2 * this.capacity - 1;
+  /** Slots by key, in twice as many buckets as the ring has slots. */
+  private table = new HashSlots(2 * this.capacity);
   private readonly interned = new Interner();
   /** The last key hashed and its hash: callers look a key up, then add or delete it. */
   private lastKey: string | null = null;
@@ -83,7 +81,7 @@ export class KeyedColumns {
     this.modelNames[slot] = this.interned.get(modelName);
     this.modelVersions[slot] = this.interned.get(modelVersion);
     this.extras[slot] = this.internExtra && extra !== null ? this.interned.get(extra) : extra;
-    this.insertBucket(hash, slot);
+    this.table.insert(hash, slot);
     this.count++;
   }
 
@@ -91,8 +89,8 @@ export class KeyedColumns {
   delete(key: string): boolean {
     const bucket = this.bucketOf(key);
     if (bucket < 0) return false;
-    const slot = this.table[2 * bucket + 1] - 1;
-    this.removeBucket(bucket);
+    const slot = this.table.refAt(bucket);
+    this.table.remove(bucket);
     this.keys[slot] = null;
     this.count--;
     return true;
@@ -104,7 +102,7 @@ export class KeyedColumns {
    */
   slotOf(key: string): number {
     const bucket = this.bucketOf(key);
-    return bucket < 0 ? -1 : this.table[2 * bucket + 1] - 1;
+    return bucket < 0 ? -1 : this.table.refAt(bucket);
   }
 
   /** The oldest entry's slot (-1: none). */
@@ -147,11 +145,7 @@ export class KeyedColumns {
     this.skipHoles();
     if (this.head === this.tail) return;
     const slot = this.head & this.mask;
-    const hash = this.hashes[slot];
-    const table = this.table;
-    let b = hash & this.tableMask;
-    while (table[2 * b + 1] !== slot + 1) b = (b + 1) & this.tableMask;
-    this.removeBucket(b);
+    this.table.remove(this.table.bucketOfRef(this.hashes[slot], slot));
     this.keys[slot] = null;
     this.count--;
   }
@@ -167,7 +161,7 @@ export class KeyedColumns {
 
   clear(): void {
     this.keys.fill(null);
-    this.table.fill(0);
+    this.table.clear();
     this.head = this.tail = this.count = 0;
   }
 
@@ -181,48 +175,16 @@ export class KeyedColumns {
 
   /** The bucket holding `key` (-1: none). */
   private bucketOf(key: string): number {
-    const hash = this.hashOf(key);
-    const table = this.table;
-    for (let b = hash & this.tableMask; ; b = (b + 1) & this.tableMask) {
-      const slotPlus1 = table[2 * b + 1];
-      if (slotPlus1 === 0) return -1;
-      if (table[2 * b] === hash && this.keys[slotPlus1 - 1] === key) return b;
-    }
-  }
-
-  private insertBucket(hash: number, slot: number): void {
-    const table = this.table;
-    let b = hash & this.tableMask;
-    while (table[2 * b + 1] !== 0) b = (b + 1) & this.tableMask;
-    table[2 * b] = hash;
-    table[2 * b + 1] = slot + 1;
-  }
-
-  /** Empties a bucket, moving each later bucket of its probe run back when its home allows (no tombstones). */
-  private removeBucket(bucket: number): void {
-    const table = this.table;
-    const mask = this.tableMask;
-    let gap = bucket;
-    for (let b = (gap + 1) & mask; table[2 * b + 1] !== 0; b = (b + 1) & mask) {
-      const home = table[2 * b] & mask;
-      // The pair at b may fill the gap unless its home lies cyclically after the gap, up to b.
-      if (((b - home) & mask) >= ((b - gap) & mask)) {
-        table[2 * gap] = table[2 * b];
-        table[2 * gap + 1] = table[2 * b + 1];
-        gap = b;
-      }
-    }
-    table[2 * gap] = 0;
-    table[2 * gap + 1] = 0;
+    return this.table.bucketOf(this.hashOf(key), key, this.keys);
   }
 
   /** The table again from the ring, after entries changed slots (resize, compaction). */
   private rebuildTable(): void {
-    this.table = new Int32Array(4 * this.capacity);
-    this.tableMask = 2 * this.capacity - 1;
+    if (this.table.buckets === 2 * this.capacity) this.table.clear();
+    else this.table = new HashSlots(2 * this.capacity);
     for (let pos = this.head; pos < this.tail; pos++) {
       const slot = pos & this.mask;
-      if (this.keys[slot] !== null) this.insertBucket(this.hashes[slot], slot);
+      if (this.keys[slot] !== null) this.table.insert(this.hashes[slot], slot);
     }
   }
 
@@ -296,7 +258,6 @@ export class KeyedColumns {
       to++;
     }
     this.tail = to;
-    this.table.fill(0);
-    for (let pos = this.head; pos < this.tail; pos++) this.insertBucket(this.hashes[pos & this.mask], pos & this.mask);
+    this.rebuildTable();
   }
 }

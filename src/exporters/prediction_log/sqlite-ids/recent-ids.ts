@@ -1,8 +1,9 @@
 // The ids of the log's rows past the watermark (at most a run's worth), with their seqs. A Map did this
 // for ~6% of the writer's time (its lookups, inserts and string hashing) and allocated its table anew
-// after every run written; here the hashes the Bloom filters need anyway (hashId) find the entry, in an
-// open-addressing table of Int32Arrays that is cleared, not reallocated, and the next run's filter is
+// after every run written; here the hashes the Bloom filters need anyway (hashId) find the entry, in a
+// table of typed arrays (hash-slots.ts) that is cleared, not reallocated, and the next run's filter is
 // built from the hashes kept, not by reading the run's ids back.
+import { HashSlots } from '../../../pipeline/hash-slots.js';
 import { type IdHash } from './bloom.js';
 
 export class RecentIds {
@@ -10,8 +11,8 @@ export class RecentIds {
   private seqs = new Float64Array(1024);
   private hashA = new Int32Array(1024);
   private hashB = new Int32Array(1024);
-  /** Entry index + 1 per bucket (0: empty); twice as many buckets as entries at most. */
-  private buckets = new Int32Array(2048);
+  /** Entries by id, in twice as many buckets as there is room for entries. */
+  private table = new HashSlots(2048);
   private count = 0;
 
   get size(): number {
@@ -20,16 +21,16 @@ export class RecentIds {
 
   /** The seq held for `id` (whose hashId is `h`), or -1. */
   get(id: string, h: IdHash): number {
-    const e = this.entryOf(id, h.a | 0);
-    return e < 0 ? -1 : this.seqs[e];
+    const b = this.table.bucketOf(h.a | 0, id, this.ids);
+    return b < 0 ? -1 : this.seqs[this.table.refAt(b)];
   }
 
   /** Holds `seq` for `id`: a newer row of an id replaces the older one, as Map.set would. */
   set(id: string, seq: number, h: IdHash): void {
     const a = h.a | 0;
-    const found = this.entryOf(id, a);
+    const found = this.table.bucketOf(a, id, this.ids);
     if (found >= 0) {
-      this.seqs[found] = seq;
+      this.seqs[this.table.refAt(found)] = seq;
       return;
     }
     if (this.count === this.seqs.length) this.grow();
@@ -38,7 +39,7 @@ export class RecentIds {
     this.seqs[e] = seq;
     this.hashA[e] = a;
     this.hashB[e] = h.b | 0;
-    this.place(a, e);
+    this.table.insert(a, e);
   }
 
   /** Calls `fn` with each id's hashes (for a run's filter); `h` is reused between calls. */
@@ -53,24 +54,8 @@ export class RecentIds {
   /** Empties the table, keeping its arrays for the next run's ids. */
   clear(): void {
     this.ids.fill(undefined, 0, this.count);
-    this.buckets.fill(0);
+    this.table.clear();
     this.count = 0;
-  }
-
-  private entryOf(id: string, a: number): number {
-    const mask = this.buckets.length - 1;
-    for (let b = a & mask; ; b = (b + 1) & mask) {
-      const e = this.buckets[b] - 1;
-      if (e < 0) return -1;
-      if (this.hashA[e] === a && this.ids[e] === id) return e;
-    }
-  }
-
-  private place(a: number, e: number): void {
-    const mask = this.buckets.length - 1;
-    let b = a & mask;
-    while (this.buckets[b] !== 0) b = (b + 1) & mask;
-    this.buckets[b] = e + 1;
   }
 
   /** Doubles every array (the first run's ids only: after that the table is at its size). */
@@ -83,7 +68,7 @@ export class RecentIds {
     this.seqs = widen(this.seqs, new Float64Array(n));
     this.hashA = widen(this.hashA, new Int32Array(n));
     this.hashB = widen(this.hashB, new Int32Array(n));
-    this.buckets = new Int32Array(2 * n);
-    for (let e = 0; e < this.count; e++) this.place(this.hashA[e], e);
+    this.table = new HashSlots(2 * n);
+    for (let e = 0; e < this.count; e++) this.table.insert(this.hashA[e], e);
   }
 }
