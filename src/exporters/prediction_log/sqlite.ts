@@ -122,16 +122,18 @@ export class SqliteDriver implements LogDriver, Queryable {
     const ids = (this.ids ??= new IdIndex(db, this.names, this.opts.idIndex));
     const insert = this.insert!;
     const update = this.update!;
-    const added: [string, number][] = [];
+    ids.discardStaged();
     db.transaction(() => {
       for (const r of rows) {
         const id = r[0] as string; // COLUMNS[0]
         // A row without an id goes to the insert, whose NOT NULL refuses it as the data's fault.
         if (typeof id === 'string' && ids.find(id, (seq) => update.run(...r, seq).changes === 1)) continue;
-        added.push([id, Number(insert.run(r).lastInsertRowid)]);
+        // Values as arguments, not one array: the binding reads an array element by element through V8's
+        // object API (~0.4 µs of 2.5 per row, measured in memory with the log's 21 columns).
+        ids.stage(id, Number(insert.run(...r).lastInsertRowid));
       }
     }).immediate();
-    ids.added(added);
+    ids.commitStaged();
     try {
       ids.maintain(rows.length);
     } catch (err) {

@@ -79,6 +79,11 @@ export class IdIndex {
   private merging?: Merge;
   private watermark = 0;
   private readonly hash: IdHash = { a: 0, b: 0 };
+  /** The last id looked up (or staged) and its hash. */
+  private readonly found: IdHash = { a: 0, b: 0 };
+  private hashed?: string;
+  /** Rows inserted in the transaction under way, as columns. */
+  private readonly staged = { ids: [] as string[], seqs: [] as number[], a: [] as number[], b: [] as number[] };
 
   constructor(
     private readonly db: Database.Database,
@@ -96,7 +101,8 @@ export class IdIndex {
    * row held the id). False when no row does.
    */
   find(id: string, holds: (seq: number) => boolean): boolean {
-    const h = hashId(id, this.hash);
+    const h = hashId(id, this.found);
+    this.hashed = id;
     const inMemory = this.recent.get(id, h);
     if (inMemory >= 0 && holds(inMemory)) return true;
     for (const run of this.runs) {
@@ -106,9 +112,36 @@ export class IdIndex {
     return false;
   }
 
-  /** Rows written in a transaction that committed. */
-  added(rows: readonly (readonly [id: string, seq: number])[]): void {
-    for (const [id, seq] of rows) this.recent.set(id, seq, hashId(id, this.hash));
+  /**
+   * A row inserted in the transaction under way, held until `commitStaged`. Its id was most often just
+   * looked up by `find`, whose hash is reused (hashing a 48-digit id again was ~0.3 µs per row).
+   */
+  stage(id: string, seq: number): void {
+    const h = this.hashed === id ? this.found : hashId(id, this.found);
+    this.hashed = id;
+    const s = this.staged;
+    s.ids.push(id);
+    s.seqs.push(seq);
+    s.a.push(h.a);
+    s.b.push(h.b);
+  }
+
+  /** The staged rows' transaction committed: their ids are now found. */
+  commitStaged(): void {
+    const s = this.staged;
+    const h = this.hash;
+    for (let i = 0; i < s.ids.length; i++) {
+      h.a = s.a[i];
+      h.b = s.b[i];
+      this.recent.set(s.ids[i], s.seqs[i], h);
+    }
+    this.discardStaged();
+  }
+
+  /** The staged rows' transaction rolled back (or is about to begin). */
+  discardStaged(): void {
+    const s = this.staged;
+    s.ids.length = s.seqs.length = s.a.length = s.b.length = 0;
   }
 
   /**
