@@ -49,6 +49,22 @@ export const JSON_COLUMNS = new Set<keyof LogRow>(['probabilities', 'features', 
 export const NUMBER_COLUMNS = new Set<keyof LogRow>(['predicted_value', 'confidence', 'preprocess_seconds', 'inference_seconds', 'postprocess_seconds', 'total_seconds', 'ground_truth_value']);
 export const TIME_COLUMNS = new Set<keyof LogRow>(['time', 'ground_truth_at']);
 
+/**
+ * A row's values in COLUMNS order, NaN as the text 'NaN' (SQLite stores a bound NaN as NULL). Named
+ * reads: a loop over COLUMNS made each read a megamorphic keyed load (~2 % of the log writer's time).
+ */
+export function rowValues(r: LogRow): unknown[] {
+  return [
+    r.prediction_id, r.time, r.model_name, r.model_version, r.predicted_class, nanAsText(r.predicted_value), nanAsText(r.confidence),
+    r.probabilities, r.features, nanAsText(r.preprocess_seconds), nanAsText(r.inference_seconds), nanAsText(r.postprocess_seconds), nanAsText(r.total_seconds),
+    r.error_type, r.trace_id, r.span_id, r.resource, r.tags, r.ground_truth_class, nanAsText(r.ground_truth_value), r.ground_truth_at,
+  ];
+}
+
+function nanAsText(v: number | null): number | string | null {
+  return v !== v ? 'NaN' : v;
+}
+
 /** Set only by a prediction patch. */
 export const PREDICTION_COLUMNS = [
   'time', 'predicted_class', 'predicted_value', 'confidence', 'probabilities', 'features', 'total_seconds',

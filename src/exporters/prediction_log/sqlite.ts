@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SCHEMA_TABLE, type LogDriver, type StoredRow } from './driver.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
-import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, type LogRow, type Refusal } from './row.js';
+import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, rowValues, type LogRow, type Refusal } from './row.js';
 import { sqliteMigrations } from './schema/sqlite.js';
 import { SqliteWriterThread } from './sqlite-writer.js';
 import { fitWalToDisk } from '../../storage/wal-fit.js';
@@ -93,7 +93,7 @@ export class SqliteDriver implements LogDriver, Queryable {
   }
 
   async write(rows: readonly LogRow[]): Promise<void> {
-    const values = rows.map((r) => COLUMNS.map((c) => bindValue(r[c])));
+    const values = rows.map(rowValues);
     if (this.thread) return this.thread.write(values);
     return this.writeValues(values);
   }
@@ -196,10 +196,6 @@ export class SqliteDriver implements LogDriver, Queryable {
     this.update = undefined;
     this.ids = undefined;
   }
-}
-
-function bindValue(v: unknown): unknown {
-  return typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v;
 }
 
 function toStored(r: Record<string, unknown>): StoredRow {

@@ -1,7 +1,7 @@
 // Mapping records to log rows: the formatted times and the resource JSON, which keep a cache each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isoTime, toRow, wellFormed, type Clean, type LogRow } from '../../../src/exporters/prediction_log/row.js';
+import { COLUMNS, NUMBER_COLUMNS, isoTime, rowValues, toRow, wellFormed, type Clean, type LogRow } from '../../../src/exporters/prediction_log/row.js';
 import { prediction } from './prediction-log-records.js';
 
 const MIN_MS = -62135596800000; // 0001-01-01T00:00:00.000Z
@@ -34,4 +34,12 @@ test('the resource JSON follows the record: shared objects, other objects, other
   const other = { 'service.name': 'c' };
   assert.equal(resourceOf(toRow(rec('p4', other), wellFormed)), '{"service.name":"c"}');
   assert.equal(resourceOf(toRow(rec('p5', other), upper)), '{"SERVICE.NAME":"C"}');
+});
+
+test('rowValues lists every column in COLUMNS order, NaN as text', () => {
+  // A distinct value per column: a value in the wrong place or a column left out shows.
+  const row = Object.fromEntries(COLUMNS.map((c, i) => [c, NUMBER_COLUMNS.has(c) ? i + 0.5 : `v${i}`])) as unknown as LogRow;
+  assert.deepEqual(rowValues(row), COLUMNS.map((c) => row[c]));
+  const nan = Object.fromEntries(COLUMNS.map((c) => [c, NUMBER_COLUMNS.has(c) ? NaN : null])) as unknown as LogRow;
+  assert.deepEqual(rowValues(nan), COLUMNS.map((c) => (NUMBER_COLUMNS.has(c) ? 'NaN' : null)));
 });
