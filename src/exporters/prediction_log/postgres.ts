@@ -1,10 +1,10 @@
 // The PostgreSQL driver: a pg Pool; each batch is one transaction of
-// `INSERT ... SELECT FROM unnest($1::text[], ...) ON CONFLICT ...` statements of at most max_rows rows
+// `INSERT ... SELECT FROM jsonb_array_elements($1) ON CONFLICT ...` statements of at most max_rows rows
 // (one round trip per statement, whatever the row count). PostgreSQL text and jsonb cannot hold U+0000:
 // it is stored as U+FFFD (see pgClean). Connection failures throw, so the pipeline retries the batch.
 import pg from 'pg';
 import { SCHEMA_TABLE, type LogDriver, type StoredRow } from './driver.js';
-import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, TIME_COLUMNS, wellFormed, type Clean, type LogRow } from './row.js';
+import { COLUMNS, JSON_COLUMNS, NUMBER_COLUMNS, TIME_COLUMNS, rowValues, wellFormed, type Clean, type LogRow } from './row.js';
 import { postgresMigrations } from './schema/postgres.js';
 import { onConflictUpdate, quoteIdent } from './upsert-sql.js';
 import type { Queryable, SqlRunner } from './sql-runner.js';
@@ -63,8 +63,11 @@ export class PostgresDriver implements LogDriver, Queryable {
       application_name: 'modelwatch',
     });
     this.pool.on('error', (err) => opts.onIdleError?.(err));
-    const params = COLUMNS.map((c, i) => `$${i + 1}::${sqlType(c)}[]`).join(', ');
-    this.upsertSql = `INSERT INTO ${this.t} AS cur (${COLUMNS.join(', ')}) SELECT * FROM unnest(${params}) ${onConflictUpdate()}`;
+    // The rows travel as one JSON array of arrays, each value cast from its text by PostgreSQL. pg's
+    // encoding of 21 text arrays (two escapes and a concatenation per value, on the event loop) cost
+    // 11-27 µs per row, JSON.stringify ~1 (BENCHMARKS.md, "The eleventh session").
+    const values = COLUMNS.map((c, i) => `(r->>${i})::${sqlType(c)}`).join(', ');
+    this.upsertSql = `INSERT INTO ${this.t} AS cur (${COLUMNS.join(', ')}) SELECT ${values} FROM jsonb_array_elements($1::jsonb) AS r ${onConflictUpdate()}`;
   }
 
   private async transaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -111,7 +114,7 @@ export class PostgresDriver implements LogDriver, Queryable {
     await this.transaction(async (c) => {
       for (let i = 0; i < rows.length; i += maxRows) {
         const chunk = rows.slice(i, i + maxRows);
-        await c.query(this.upsertSql, COLUMNS.map((col) => chunk.map((r) => textValue(r[col]))));
+        await c.query(this.upsertSql, [JSON.stringify(chunk.map(jsonValues))]);
       }
     });
   }
@@ -164,9 +167,14 @@ export class PostgresDriver implements LogDriver, Queryable {
   }
 }
 
-/** Every value travels as text in a text array, cast by PostgreSQL ('NaN' and 'Infinity' are valid float8). */
-function textValue(v: string | number | null): string | null {
-  return v === null ? null : String(v);
+/** A row's values for the JSON parameter: JSON has no NaN or Infinity, float8 takes them as text. */
+function jsonValues(r: LogRow): unknown[] {
+  const values = rowValues(r);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number' && !Number.isFinite(v)) values[i] = String(v);
+  }
+  return values;
 }
 
 function toStored(r: Record<string, unknown>): StoredRow {
