@@ -86,10 +86,11 @@ export type Mapped = { row: LogRow } | { refused: Refusal };
 /** Cleans every string the row holds (PostgreSQL cannot store U+0000, nor lone surrogates in JSON). */
 export type Clean = (s: string) => string;
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** Lone UTF-16 surrogates cannot be encoded as UTF-8: U+FFFD, as every UTF-8 encoder does. */
-export const wellFormed: Clean = (s) => (SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s);
+/**
+ * Lone UTF-16 surrogates cannot be encoded as UTF-8: U+FFFD, as every UTF-8 encoder does. Every string of
+ * a row passes here; V8's own check is ~7 ns a string against ~20 for a regular expression.
+ */
+export const wellFormed: Clean = (s) => (s.isWellFormed() ? s : s.toWellFormed());
 
 function emptyRow(id: string): LogRow {
   // A literal, so every row has one shape (the columns are listed in COLUMNS too).

@@ -43,3 +43,18 @@ test('rowValues lists every column in COLUMNS order, NaN as text', () => {
   const nan = Object.fromEntries(COLUMNS.map((c) => [c, NUMBER_COLUMNS.has(c) ? NaN : null])) as unknown as LogRow;
   assert.deepEqual(rowValues(nan), COLUMNS.map((c) => (NUMBER_COLUMNS.has(c) ? 'NaN' : null)));
 });
+
+test('wellFormed replaces lone surrogates with U+FFFD and keeps pairs, as a UTF-8 encoder would', () => {
+  // Against a round trip through UTF-8 (Buffer encodes a lone surrogate as U+FFFD), over strings built
+  // from high and low surrogates, pairs and plain characters in every order.
+  const parts = ['a', '\uD83D', '\uDE00', '\uD83D\uDE00', 'é', '\uDBFF', '\uDC00'];
+  let x = 12345;
+  const next = () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 16) % parts.length;
+  for (let i = 0; i < 5000; i++) {
+    let s = '';
+    for (let k = 0; k < 1 + (i % 7); k++) s += parts[next()];
+    assert.equal(wellFormed(s), Buffer.from(s, 'utf8').toString('utf8'), JSON.stringify(s));
+  }
+  const plain = 'no surrogates here';
+  assert.equal(wellFormed(plain), plain);
+});
