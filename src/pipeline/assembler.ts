@@ -50,7 +50,7 @@ export class Assembler {
   /** children waiting for their prediction: key traceId + parentSpanId */
   private waiting = new FifoMap<string, { stages: StageRecord[]; at: number }>();
   /** predictions already handed on: key traceId + spanId; the extra column holds the id when not derived */
-  private roots = new KeyedColumns(false);
+  private roots: KeyedColumns;
   /** children whose prediction never came (dropped after the TTL) */
   expired = 0;
   private nextRootSeq = 0;
@@ -58,7 +58,9 @@ export class Assembler {
    *  from the old end need nothing (the journal's low mark). */
   private rootChanges: RootChanges = { chunk: new RootChunk(), removed: [] };
 
-  constructor(private readonly opts: AssemblerOptions) {}
+  constructor(private readonly opts: AssemblerOptions) {
+    this.roots = new KeyedColumns(false, opts.maxEntries);
+  }
 
   process(records: readonly WireRecord[], at: number, out: ConsumerRecord[] = []): ConsumerRecord[] {
     this.expire(at);
@@ -165,7 +167,7 @@ export class Assembler {
     if (!s) return { hadRoots: false };
     this.waiting = new FifoMap();
     for (const [k, stages, at] of s.waiting) this.waiting.set(fromStoredKey(k), { stages, at });
-    this.roots = new KeyedColumns(false);
+    this.roots = new KeyedColumns(false, this.opts.maxEntries);
     this.rootChanges = { chunk: new RootChunk(), removed: [] };
     this.expired = s.expired;
     if (s.roots) {

@@ -28,6 +28,22 @@ export class HashSlots {
     }
   }
 
+  /**
+   * The first bucket at or after `from` in `hash`'s probe run whose pair has that hash (-1: none): for owners
+   * that compare keys themselves. Start at home(hash); go on from the bucket returned, plus one.
+   */
+  nextWithHash(hash: number, from: number): number {
+    const pairs = this.pairs;
+    for (let b = from & this.mask; ; b = (b + 1) & this.mask) {
+      if (pairs[2 * b + 1] === 0) return -1;
+      if (pairs[2 * b] === hash) return b;
+    }
+  }
+
+  home(hash: number): number {
+    return hash & this.mask;
+  }
+
   /** The bucket holding `ref`, which must be in the table under `hash`. */
   bucketOfRef(hash: number, ref: number): number {
     let b = hash & this.mask;

@@ -2,19 +2,33 @@
 // object (and a map entry object) per entry: the label join's predictions awaiting a label (up to 200k)
 // and each assembler's predictions already handed on (50k per consumer). At 10k predictions/s such
 // objects all outlived the young generation and were ~40% of the live heap; the old generation then
-// filled with them as they left. The columns are rings that grow by doubling and are never sliced
-// (arrays grown by push and cut as the head moves were large objects left for the major collections).
-// Positions are in arrival (seq) order; a removed entry leaves a hole that the head passes, or that a
-// compaction drops when the ring is full and holes are at least half.
+// filled with them as they left.
 //
-// Keys are found through a table of (hash, slot) pairs (hash-slots.ts), not a Map: a Map held at its
+// Entries sit at positions that only grow, in arrival (seq) order, in fixed-size chunks of columns: a
+// chunk is added as the tail reaches it and retired (kept for reuse) once the head has passed it, so an
+// entry never moves while the collection grows. Rings that doubled stalled the event loop for 10–60 ms
+// each time (copying every column and rehashing), three times in the first ~30 s at 10k predictions/s.
+// A removed entry leaves a hole that the head passes, or that a compaction drops when holes are more
+// than half of the positions held (entries then move once, and the table is built again).
+//
+// Keys are found through a table of (hash, position) pairs (hash-slots.ts), not a Map: a Map held at its
 // bound (one key in, the oldest out) keeps each deleted entry as a hole until its table fills, then
-// allocates a new table, ~45 bytes per key added, all of it large objects for the major collections
-// (~1.4 MB/s of old-generation garbage at 10k predictions/s over the three collections). The table
-// allocates only when the ring grows; the key is compared in the ring's key column.
+// allocates a new table, ~45 bytes per key added, all of it large objects for the major collections.
+// The table is sized for the expected bound at the start, so it does not grow under a steady load.
 
 import { HashSlots } from './hash-slots.js';
 import { stringHash } from './string-hash.js';
+
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+/** The table holds positions modulo 2^30 (ref + 1 fits an Int32); the positions held span far less. */
+const REF_MASK = 2 ** 30 - 1;
+/** A table sized up front takes at most this many buckets (8 MiB); a larger one doubles as entries come. */
+const MAX_PRESIZED_BUCKETS = 2 ** 20;
+const MIN_BUCKETS = 2048;
+/** Retired chunks kept for reuse: at the bound one chunk retires as one fills. */
+const SPARE_CHUNKS = 2;
 
 /** Strings many entries share (model names and versions, classes): one copy each, at most this many. */
 const INTERN_LIMIT = 4096;
@@ -30,36 +44,59 @@ class Interner {
   }
 }
 
+/** CHUNK consecutive positions; a null key is a hole (or a position not yet used). */
+class Chunk {
+  readonly keys: (string | null)[] = new Array(CHUNK).fill(null);
+  readonly hashes = new Int32Array(CHUNK);
+  readonly seqs = new Float64Array(CHUNK);
+  readonly at = new Float64Array(CHUNK);
+  readonly modelNames: string[] = new Array(CHUNK).fill('');
+  readonly modelVersions: string[] = new Array(CHUNK).fill('');
+  readonly extras: (string | null)[] = new Array(CHUNK).fill(null);
+
+  /** Lets go of the unique strings (model names and versions are interned, few). */
+  release(): void {
+    this.keys.fill(null);
+    this.extras.fill(null);
+  }
+}
+
 /** What each entry holds besides its key: `extra` is the one column that differs between the users. */
 export type EachEntry = (seq: number, key: string, modelName: string, modelVersion: string, extra: string | null, atMs: number) => void;
 
 export class KeyedColumns {
-  /** Entries held (the ring's positions minus its holes). */
+  /** Entries held (the positions minus their holes). */
   private count = 0;
-  private capacity = 1024;
-  private mask = this.capacity - 1;
-  /** Positions [head, tail) hold entries and holes (null keys). */
-  private head = 0;
-  private tail = 0;
-  private keys: (string | null)[] = new Array(this.capacity).fill(null);
-  private hashes = new Int32Array(this.capacity);
-  private seqs = new Float64Array(this.capacity);
-  private at = new Float64Array(this.capacity);
-  private modelNames: string[] = new Array(this.capacity).fill('');
-  private modelVersions: string[] = new Array(this.capacity).fill('');
-  private extras: (string | null)[] = new Array(this.capacity).fill(null);
-  /** Slots by key, in twice as many buckets as the ring has slots. */
-  private table = new HashSlots(2 * this.capacity);
+  /** Positions [head, tail) hold entries and holes; chunks[0] starts at `base` (a multiple of CHUNK). */
+  private head: number;
+  private tail: number;
+  private base: number;
+  private chunks: Chunk[] = [];
+  private spare: Chunk[] = [];
+  private table: HashSlots;
   private readonly interned = new Interner();
   /** The last key hashed and its hash: callers look a key up, then add or delete it. */
   private lastKey: string | null = null;
   private lastHash = 0;
 
-  /** `internExtra`: whether the extra column holds few distinct values (classes), not unique ones (ids). */
-  constructor(private readonly internExtra: boolean) {}
+  /**
+   * `internExtra`: whether the extra column holds few distinct values (classes), not unique ones (ids).
+   * `expectedEntries`: the bound the owner holds it to, for the table's size. `firstPosition` is for tests
+   * (positions near 2^30 cross the wrap of the table's refs).
+   */
+  constructor(private readonly internExtra: boolean, expectedEntries = 0, firstPosition = 0) {
+    this.table = new HashSlots(Math.min(MAX_PRESIZED_BUCKETS, Math.max(MIN_BUCKETS, nextPowerOfTwo(2 * expectedEntries))));
+    this.head = this.tail = firstPosition;
+    this.base = firstPosition - (firstPosition & CHUNK_MASK);
+  }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Chunks of columns held (for tests: memory follows the entries, not the positions passed). */
+  get chunksHeld(): number {
+    return this.chunks.length;
   }
 
   has(key: string): boolean {
@@ -68,20 +105,21 @@ export class KeyedColumns {
 
   /** Appends an entry; its seq must be above every seq held, its key not held. */
   add(key: string, seq: number, modelName: string, modelVersion: string, extra: string | null, atMs: number): void {
-    if (this.tail - this.head === this.capacity) {
-      if (2 * this.count <= this.capacity) this.compact();
-      else this.resize(this.capacity * 2);
-    }
-    const slot = this.tail++ & this.mask;
+    if (this.tail - this.head >= 2 * this.count + 2 * CHUNK) this.compactIfHoley();
+    if (2 * (this.count + 1) > this.table.buckets) this.rebuildTable(2 * this.table.buckets);
+    const pos = this.tail++;
+    const index = (pos - this.base) >>> CHUNK_BITS;
+    const c = index < this.chunks.length ? this.chunks[index] : this.newChunk();
+    const i = pos & CHUNK_MASK;
     const hash = this.hashOf(key);
-    this.keys[slot] = key;
-    this.hashes[slot] = hash;
-    this.seqs[slot] = seq;
-    this.at[slot] = atMs;
-    this.modelNames[slot] = this.interned.get(modelName);
-    this.modelVersions[slot] = this.interned.get(modelVersion);
-    this.extras[slot] = this.internExtra && extra !== null ? this.interned.get(extra) : extra;
-    this.table.insert(hash, slot);
+    c.keys[i] = key;
+    c.hashes[i] = hash;
+    c.seqs[i] = seq;
+    c.at[i] = atMs;
+    c.modelNames[i] = this.interned.get(modelName);
+    c.modelVersions[i] = this.interned.get(modelVersion);
+    c.extras[i] = this.internExtra && extra !== null ? this.interned.get(extra) : extra;
+    this.table.insert(hash, pos & REF_MASK);
     this.count++;
   }
 
@@ -89,9 +127,9 @@ export class KeyedColumns {
   delete(key: string): boolean {
     const bucket = this.bucketOf(key);
     if (bucket < 0) return false;
-    const slot = this.table.refAt(bucket);
+    const pos = this.posOf(this.table.refAt(bucket));
     this.table.remove(bucket);
-    this.keys[slot] = null;
+    this.chunkAt(pos).keys[pos & CHUNK_MASK] = null;
     this.count--;
     return true;
   }
@@ -102,67 +140,83 @@ export class KeyedColumns {
    */
   slotOf(key: string): number {
     const bucket = this.bucketOf(key);
-    return bucket < 0 ? -1 : this.table.refAt(bucket);
+    return bucket < 0 ? -1 : this.posOf(this.table.refAt(bucket));
   }
 
   /** The oldest entry's slot (-1: none). */
   oldestSlot(): number {
     this.skipHoles();
-    return this.head < this.tail ? this.head & this.mask : -1;
+    return this.head < this.tail ? this.head : -1;
   }
 
   keyAt(slot: number): string {
-    return this.keys[slot]!;
+    return this.chunkAt(slot).keys[slot & CHUNK_MASK]!;
   }
   seqAt(slot: number): number {
-    return this.seqs[slot];
+    return this.chunkAt(slot).seqs[slot & CHUNK_MASK];
   }
   atMsAt(slot: number): number {
-    return this.at[slot];
+    return this.chunkAt(slot).at[slot & CHUNK_MASK];
   }
   modelNameAt(slot: number): string {
-    return this.modelNames[slot];
+    return this.chunkAt(slot).modelNames[slot & CHUNK_MASK];
   }
   modelVersionAt(slot: number): string {
-    return this.modelVersions[slot];
+    return this.chunkAt(slot).modelVersions[slot & CHUNK_MASK];
   }
   extraAt(slot: number): string | null {
-    return this.extras[slot];
+    return this.chunkAt(slot).extras[slot & CHUNK_MASK];
   }
 
   /** The oldest entry's queue time and seq (expiry checks them on every record). */
   oldestAtMs(): number | undefined {
     const slot = this.oldestSlot();
-    return slot < 0 ? undefined : this.at[slot];
+    return slot < 0 ? undefined : this.atMsAt(slot);
   }
   oldestSeq(): number | undefined {
     const slot = this.oldestSlot();
-    return slot < 0 ? undefined : this.seqs[slot];
+    return slot < 0 ? undefined : this.seqAt(slot);
   }
 
-  /** Removes the oldest entry: its bucket is found from the hash kept in the ring, the key not hashed again. */
+  /** Removes the oldest entry: its bucket is found from the hash kept with it, the key not hashed again. */
   dropOldest(): void {
     this.skipHoles();
     if (this.head === this.tail) return;
-    const slot = this.head & this.mask;
-    this.table.remove(this.table.bucketOfRef(this.hashes[slot], slot));
-    this.keys[slot] = null;
+    const pos = this.head;
+    const c = this.chunkAt(pos);
+    const i = pos & CHUNK_MASK;
+    this.table.remove(this.table.bucketOfRef(c.hashes[i], pos & REF_MASK));
+    c.keys[i] = null;
     this.count--;
+    this.skipHoles();
   }
 
   /** Calls `fn` for each entry held with seq ≥ fromSeq, oldest first, without building objects. */
   eachFrom(fromSeq: number, fn: EachEntry): void {
     this.skipHoles();
     for (let pos = this.firstAtOrAbove(fromSeq); pos < this.tail; pos++) {
-      const slot = pos & this.mask;
-      if (this.keys[slot] !== null) fn(this.seqs[slot], this.keys[slot]!, this.modelNames[slot], this.modelVersions[slot], this.extras[slot], this.at[slot]);
+      const c = this.chunkAt(pos);
+      const i = pos & CHUNK_MASK;
+      const key = c.keys[i];
+      if (key !== null) fn(c.seqs[i], key, c.modelNames[i], c.modelVersions[i], c.extras[i], c.at[i]);
     }
   }
 
   clear(): void {
-    this.keys.fill(null);
+    for (const c of this.chunks) this.retire(c);
+    this.chunks = [];
     this.table.clear();
-    this.head = this.tail = this.count = 0;
+    this.base = this.head = this.tail = 0;
+    this.count = 0;
+  }
+
+  private chunkAt(pos: number): Chunk {
+    return this.chunks[(pos - this.base) >>> CHUNK_BITS];
+  }
+
+  /** A position from the table's ref: the one in [head, head + 2^30) with those low bits. */
+  private posOf(ref: number): number {
+    return this.head + ((ref - this.head) & REF_MASK);
   }
 
   private hashOf(key: string): number {
@@ -175,16 +229,34 @@ export class KeyedColumns {
 
   /** The bucket holding `key` (-1: none). */
   private bucketOf(key: string): number {
-    return this.table.bucketOf(this.hashOf(key), key, this.keys);
+    const hash = this.hashOf(key);
+    const table = this.table;
+    for (let b = table.nextWithHash(hash, table.home(hash)); b >= 0; b = table.nextWithHash(hash, b + 1)) {
+      const pos = this.posOf(table.refAt(b));
+      if (this.chunkAt(pos).keys[pos & CHUNK_MASK] === key) return b;
+    }
+    return -1;
   }
 
-  /** The table again from the ring, after entries changed slots (resize, compaction). */
-  private rebuildTable(): void {
-    if (this.table.buckets === 2 * this.capacity) this.table.clear();
-    else this.table = new HashSlots(2 * this.capacity);
+  private newChunk(): Chunk {
+    const c = this.spare.pop() ?? new Chunk();
+    this.chunks.push(c);
+    return c;
+  }
+
+  private retire(c: Chunk): void {
+    c.release();
+    if (this.spare.length < SPARE_CHUNKS) this.spare.push(c);
+  }
+
+  /** A table of `buckets` from the entries held, after their positions changed or to grow it. */
+  private rebuildTable(buckets: number): void {
+    if (this.table.buckets === buckets) this.table.clear();
+    else this.table = new HashSlots(buckets);
     for (let pos = this.head; pos < this.tail; pos++) {
-      const slot = pos & this.mask;
-      if (this.keys[slot] !== null) this.table.insert(this.hashes[slot], slot);
+      const c = this.chunkAt(pos);
+      const i = pos & CHUNK_MASK;
+      if (c.keys[i] !== null) this.table.insert(c.hashes[i], pos & REF_MASK);
     }
   }
 
@@ -194,70 +266,59 @@ export class KeyedColumns {
     let hi = this.tail;
     while (lo < hi) {
       const mid = lo + Math.floor((hi - lo) / 2);
-      if (this.seqs[mid & this.mask] < fromSeq) lo = mid + 1;
+      if (this.seqAt(mid) < fromSeq) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
+  /** Moves the head past holes, retiring the chunks it leaves behind. */
   private skipHoles(): void {
-    while (this.head < this.tail && this.keys[this.head & this.mask] === null) this.head++;
-  }
-
-  /** Copies every position into rings of another size, then the table, whose slots changed with the mask. */
-  private resize(capacity: number): void {
-    const mask = capacity - 1;
-    const keys: (string | null)[] = new Array(capacity).fill(null);
-    const hashes = new Int32Array(capacity);
-    const seqs = new Float64Array(capacity);
-    const at = new Float64Array(capacity);
-    const modelNames: string[] = new Array(capacity).fill('');
-    const modelVersions: string[] = new Array(capacity).fill('');
-    const extras: (string | null)[] = new Array(capacity).fill(null);
-    for (let pos = this.head; pos < this.tail; pos++) {
-      const from = pos & this.mask;
-      const to = pos & mask;
-      keys[to] = this.keys[from];
-      hashes[to] = this.hashes[from];
-      seqs[to] = this.seqs[from];
-      at[to] = this.at[from];
-      modelNames[to] = this.modelNames[from];
-      modelVersions[to] = this.modelVersions[from];
-      extras[to] = this.extras[from];
+    while (this.head < this.tail && this.chunkAt(this.head).keys[this.head & CHUNK_MASK] === null) this.head++;
+    while (this.head - this.base >= CHUNK) {
+      this.retire(this.chunks.shift()!);
+      this.base += CHUNK;
     }
-    this.capacity = capacity;
-    this.mask = mask;
-    this.keys = keys;
-    this.hashes = hashes;
-    this.seqs = seqs;
-    this.at = at;
-    this.modelNames = modelNames;
-    this.modelVersions = modelVersions;
-    this.extras = extras;
-    this.rebuildTable();
   }
 
-  /** Moves the entries held together at the head's end, dropping the holes (entries removed from the middle). */
-  private compact(): void {
+  /**
+   * Moves the entries held together at the head's end, dropping the holes (entries removed from the
+   * middle), when they are more than half of the positions held past the head.
+   */
+  private compactIfHoley(): void {
+    this.skipHoles();
+    if (this.tail - this.head < 2 * this.count + 2 * CHUNK) return;
     let to = this.head;
     for (let pos = this.head; pos < this.tail; pos++) {
-      const f = pos & this.mask;
-      const key = this.keys[f];
+      const f = this.chunkAt(pos);
+      const fi = pos & CHUNK_MASK;
+      const key = f.keys[fi];
       if (key === null) continue;
       if (to !== pos) {
-        const t = to & this.mask;
-        this.keys[t] = key;
-        this.hashes[t] = this.hashes[f];
-        this.seqs[t] = this.seqs[f];
-        this.at[t] = this.at[f];
-        this.modelNames[t] = this.modelNames[f];
-        this.modelVersions[t] = this.modelVersions[f];
-        this.extras[t] = this.extras[f];
-        this.keys[f] = null;
+        const t = this.chunkAt(to);
+        const ti = to & CHUNK_MASK;
+        t.keys[ti] = key;
+        t.hashes[ti] = f.hashes[fi];
+        t.seqs[ti] = f.seqs[fi];
+        t.at[ti] = f.at[fi];
+        t.modelNames[ti] = f.modelNames[fi];
+        t.modelVersions[ti] = f.modelVersions[fi];
+        t.extras[ti] = f.extras[fi];
+        f.keys[fi] = null;
+        f.extras[fi] = null;
       }
       to++;
     }
     this.tail = to;
-    this.rebuildTable();
+    // Chunks past the new tail's are empty now.
+    const keep = ((this.tail - this.base + CHUNK_MASK) >>> CHUNK_BITS);
+    while (this.chunks.length > keep) this.retire(this.chunks.pop()!);
+    this.rebuildTable(this.table.buckets);
   }
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
 }

@@ -70,7 +70,7 @@ export interface LabelJoinState {
 }
 
 export class LabelJoin {
-  private readonly pending = new PendingStore();
+  private readonly pending: PendingStore;
   private readonly early = new FifoMap<string, EarlyLabel>();
   private readonly joined = new FifoMap<string, true>();
   /** Seqs of pending predictions removed from the middle (a label came, the id came again) since the
@@ -78,7 +78,9 @@ export class LabelJoin {
   private removed: number[] = [];
   private nextSeq = 0;
 
-  constructor(private readonly opts: LabelJoinOptions, private readonly events: LabelJoinEvents) {}
+  constructor(private readonly opts: LabelJoinOptions, private readonly events: LabelJoinEvents) {
+    this.pending = new PendingStore(opts.maxPendingPredictions);
+  }
 
   get pendingPredictions(): number {
     return this.pending.size;

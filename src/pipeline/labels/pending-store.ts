@@ -4,8 +4,9 @@ import { KeyedColumns, type EachEntry } from '../keyed-columns.js';
 import type { PendingPrediction } from './join.js';
 
 export class PendingStore extends KeyedColumns {
-  constructor() {
-    super(true);
+  /** `bound`: the most predictions the join holds (sizes the table once). */
+  constructor(bound: number) {
+    super(true, bound);
   }
 
   get(id: string): PendingPrediction | undefined {

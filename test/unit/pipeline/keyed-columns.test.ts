@@ -14,10 +14,15 @@ interface Root {
   at: number;
 }
 
-test('random roots give the same answers, in the same order, as a Map', () => {
-  for (const seed of [3, 4]) {
+/** Positions starting at 0, and just below where the table's refs wrap (2^30) and int32 ends (2^31, 2^32). */
+const FIRST_POSITIONS = [0, 2 ** 30 - 5000, 2 ** 31 - 7000, 2 ** 32 - 3000];
+
+test('random roots give the same answers, in the same order, as a Map, wherever positions start', () => {
+  for (const [k, firstPosition] of FIRST_POSITIONS.entries()) {
+    const seed = 3 + k;
     const u = mulberry32(seed);
-    const store = new KeyedColumns(false);
+    // A table sized for the bound, and one that must grow.
+    const store = new KeyedColumns(false, k % 2 === 0 ? 3000 : 0, firstPosition);
     const ref = new Map<string, Root>();
     let seq = 0;
     const read = (slot: number): Root | undefined =>
@@ -57,7 +62,7 @@ test('random roots give the same answers, in the same order, as a Map', () => {
   }
 });
 
-test('a ring full of holes is compacted rather than grown: order and lookups stay right', () => {
+test('positions full of holes are compacted: order and lookups stay right, memory follows the entries', () => {
   const store = new KeyedColumns(false);
   const ref = new Map<string, number>();
   let seq = 0;
@@ -72,6 +77,8 @@ test('a ring full of holes is compacted rather than grown: order and lookups sta
     if (i % 3 !== 0) assert.equal(store.delete(`k${i}`), ref.delete(`k${i}`));
   }
   for (const [key, s] of ref) assert.equal(store.seqAt(store.slotOf(key)), s, key);
+  // ~6,700 entries held over 20,000 positions: at most half of the chunks' positions are holes.
+  assert.ok(store.chunksHeld <= Math.ceil((2 * store.size + 2 * 4096) / 4096) + 1, `${store.chunksHeld} chunks for ${store.size} entries`);
   const order: string[] = [];
   store.eachFrom(-Infinity, (_seq, key) => order.push(key));
   assert.deepEqual(order, [...ref.keys()]);
@@ -105,4 +112,29 @@ test('held at its bound with counter ids, every held key is found and every drop
     assert.equal(slot >= 0 ? store.seqAt(slot) : undefined, want, id(i));
   }
   assert.equal(store.oldestSeq(), ref.values().next().value);
+  // Chunks the head has passed are let go: the positions held span about the bound.
+  assert.ok(store.chunksHeld <= Math.ceil(bound / 4096) + 1, `${store.chunksHeld} chunks`);
+});
+
+test('emptied and filled again, from the oldest end, the store reuses its chunks and keeps no entry', () => {
+  const store = new KeyedColumns(true, 10_000, 2 ** 30 - 100);
+  let seq = 0;
+  for (let round = 0; round < 5; round++) {
+    const keys: string[] = [];
+    for (let i = 0; i < 9000; i++) {
+      const key = `r${round}-${i}`;
+      keys.push(key);
+      store.add(key, seq++, 'm', 'v', i % 2 ? 'cat' : 'dog', i);
+    }
+    assert.equal(store.size, 9000);
+    assert.equal(store.extraAt(store.slotOf(keys[8998])), 'dog');
+    assert.equal(store.extraAt(store.slotOf(keys[8999])), 'cat');
+    while (store.size > 0) store.dropOldest();
+    assert.equal(store.oldestSlot(), -1);
+    assert.ok(store.chunksHeld <= 1, `${store.chunksHeld} chunks`);
+    for (const key of keys) assert.equal(store.has(key), false, key);
+  }
+  store.clear();
+  store.add('again', seq, 'm', 'v', null, 0);
+  assert.equal(store.seqAt(store.slotOf('again')), seq);
 });

@@ -22,7 +22,7 @@ function oldestHeld(store: PendingStore): PendingPrediction | undefined {
 test('random operations give the same predictions, in the same order, as a Map', () => {
   for (const seed of [1, 2]) {
     const u = mulberry32(seed);
-    const store = new PendingStore();
+    const store = new PendingStore(0);
     const ref = new Map<string, PendingPrediction>();
     let seq = 0;
     for (let i = 0; i < 80_000; i++) {
@@ -62,7 +62,7 @@ test('random operations give the same predictions, in the same order, as a Map',
 });
 
 test('a ring full of holes is compacted rather than grown: predictions, order and lookups stay right', () => {
-  const store = new PendingStore();
+  const store = new PendingStore(0);
   const ref = new Map<string, PendingPrediction>();
   let seq = 0;
   const add = (id: string) => {
