@@ -12,6 +12,7 @@ import { parseEndpoint } from '../config/units.js';
 import { Checkpoints } from '../storage/checkpoints.js';
 import { openDatabase, type Db } from '../storage/database.js';
 import { Queue } from '../storage/queue.js';
+import { WalCheckpointer } from '../storage/wal-checkpointer.js';
 import { AgentMetrics } from '../telemetry/agent-metrics.js';
 import { ProcessMetrics } from '../telemetry/process-metrics.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -56,6 +57,7 @@ export class Service {
   private readonly consumers: QueueConsumer[] = [];
   private readonly stores: MetricStore[] = [];
   private trimTimer?: NodeJS.Timeout;
+  private walCheckpointer?: WalCheckpointer;
   private trimFailing = false;
   private started = false;
 
@@ -70,6 +72,7 @@ export class Service {
     const clock = this.opts.clock ?? systemClock;
     this.db = openDatabase(config.storage.path, { sync: config.storage.sync });
     const db = this.db;
+    this.walCheckpointer = WalCheckpointer.start(db, config.storage.sync, logger);
     this.queue = new Queue(db, config.storage.max_bytes);
     this.checkpoints = new Checkpoints(db);
     const queue = this.queue;
@@ -119,7 +122,10 @@ export class Service {
     this.agentMetrics = agentMetrics;
     this.processMetrics = new ProcessMetrics(meter, {
       memoryLimitBytes: config.limits.memory,
-      threads: () => [...this.exporters.values()].flatMap((e) => e.threads?.() ?? []),
+      threads: () => [
+        ...(this.walCheckpointer ? [{ thread: 'storage/wal_checkpoint', busySeconds: this.walCheckpointer.busySeconds() }] : []),
+        ...[...this.exporters.values()].flatMap((e) => e.threads?.() ?? []),
+      ],
     });
 
     const intake = new QueueIntake(queue, {
@@ -294,6 +300,7 @@ export class Service {
     const positions = this.consumers.map((c) => saved.get(c.name) ?? 0);
     const through = positions.length > 0 ? Math.min(...positions) : this.queue.headId;
     try {
+      this.walCheckpointer?.fit();
       this.queue.trimThrough(through);
       this.trimFailing = false;
     } catch (err) {
@@ -316,6 +323,7 @@ export class Service {
     await this.meterProvider?.shutdown().catch(() => undefined);
     if (this.started) this.trim();
     await this.admin?.shutdown();
+    await this.walCheckpointer?.close();
     this.db?.close();
     logger.info('modelwatch stopped');
   }

@@ -11,10 +11,11 @@ const MIN_PAGES = 64;
 
 /**
  * Sets the WAL's checkpoint size to `maxPages`, or to a quarter of the disk's free space when that is
- * less (and back up when room returns). Cheap (a statfs): call it before writes, at most every second.
+ * less (and back up when room returns); returns the size set. Cheap (a statfs): call it before writes, at
+ * most every second.
  */
-export function fitWalToDisk(db: Db, maxPages: number): void {
-  if (db.memory) return;
+export function fitWalToDisk(db: Db, maxPages: number): number {
+  if (db.memory) return maxPages;
   let free: number;
   try {
     const disk = statfsSync(dirname(resolve(db.name)));
@@ -24,4 +25,5 @@ export function fitWalToDisk(db: Db, maxPages: number): void {
   }
   const pages = Math.max(MIN_PAGES, Math.min(maxPages, Math.floor(free / 4 / PAGE_BYTES)));
   db.pragma(`wal_autocheckpoint = ${pages}`);
+  return pages;
 }

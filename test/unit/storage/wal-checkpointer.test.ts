@@ -1,0 +1,53 @@
+// The agent database's WAL copied by a thread of its own while the event loop writes at a steady pace:
+// the thread copies all but the newest pages, and past 16 MiB the event loop's own checkpoint copies the
+// little left and lets the WAL restart, so it stays near that length.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { openDatabase } from '../../../src/storage/database.js';
+import { WalCheckpointer } from '../../../src/storage/wal-checkpointer.js';
+
+test('a steady writer: the thread copies the WAL as it grows, and the WAL stays bounded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-wal-'));
+  const db = openDatabase(join(dir, 'agent.db'), { sync: 'normal' });
+  const checkpointer = WalCheckpointer.start(db, 'normal', pino({ level: 'silent' }), 20)!;
+  try {
+    assert.ok(checkpointer, 'a database on disk gets the thread');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL)');
+    const insert = db.prepare('INSERT INTO t (id, b) VALUES (?, ?)');
+    const trim = db.prepare('DELETE FROM t WHERE id <= ?');
+    const blob = Buffer.alloc(64 * 1024, 7);
+    // 600 commits of 64 KiB (~38 MiB in all), a queue's pattern: new rows in, old rows out.
+    for (let id = 1; id <= 600; id++) {
+      db.transaction(() => {
+        insert.run(id, blob);
+        trim.run(id - 20);
+      })();
+      await sleep(2);
+    }
+    assert.ok(checkpointer.checkpoints >= 5, `${checkpointer.checkpoints} checkpoints`);
+    assert.ok(checkpointer.restarts >= 1, 'the WAL restarted');
+    // Writes over, the next checkpoint copies everything.
+    const after = checkpointer.checkpoints;
+    for (let i = 0; i < 200 && checkpointer.checkpoints < after + 2; i++) await sleep(20);
+    assert.ok(checkpointer.walPages > 0, 'the WAL holds pages');
+    assert.equal(checkpointer.behindPages, 0, `${checkpointer.behindPages} of ${checkpointer.walPages} pages not copied`);
+    const walBytes = statSync(join(dir, 'agent.db-wal')).size;
+    assert.ok(walBytes < 18 * 1024 * 1024, `the WAL grew to ${walBytes} bytes`);
+    assert.deepEqual(db.prepare('SELECT count(*) AS n, max(id) AS last FROM t').get(), { n: 20, last: 600 });
+  } finally {
+    await checkpointer.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an in-memory database has no WAL and gets no thread', () => {
+  const db = openDatabase(':memory:');
+  assert.equal(WalCheckpointer.start(db, 'full', pino({ level: 'silent' })), undefined);
+  db.close();
+});
