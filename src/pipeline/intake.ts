@@ -72,13 +72,17 @@ export class QueueIntake {
         },
       };
     };
-    if (!overMemory() && !noRoom()) return grant();
     const deadline = Date.now() + this.opts.backpressureWaitMs;
-    while (Date.now() < deadline) {
+    // The refusal names what the last check found short: checking memory again after it (a collection
+    // may have run meanwhile) once turned a refusal for memory into a "queue full" 429.
+    let memoryShort: boolean;
+    for (;;) {
+      memoryShort = overMemory();
+      if (!memoryShort && !noRoom()) return grant();
+      if (Date.now() >= deadline) break;
       await sleep(25);
-      if (!overMemory() && !noRoom()) return grant();
     }
-    if (overMemory()) {
+    if (memoryShort) {
       if (Date.now() - this.lastMemoryLog > 10_000) {
         this.lastMemoryLog = Date.now();
         this.opts.logger.warn({ rssBytes: memory.rss(), limitBytes: this.opts.maxMemoryBytes }, 'over the memory limit (limits.memory): refusing data with a retryable status');

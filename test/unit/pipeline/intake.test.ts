@@ -57,6 +57,23 @@ test('over the memory limit a request is held back, then refused; admitted reque
   assert.ok(later.ok);
 });
 
+test('a request refused for memory is refused for memory, even when memory comes free as the wait ends', async () => {
+  // Resident memory over the limit for the whole wait, then back under at the very next read (a
+  // collection ran): the refusal must say memory, never "queue full" (a 429 with a 5 s hint), though the
+  // queue has room.
+  const wait = 60;
+  let firstRead: number | undefined;
+  let lateReads = 0;
+  const rss = () => {
+    firstRead ??= Date.now();
+    if (Date.now() < firstRead + wait + 2) return 10_000;
+    return lateReads++ === 0 ? 10_000 : 100;
+  };
+  const { sink } = setup({ memory: 2000, rss, wait });
+  const r = await sink.admit(10);
+  assert.equal(r.ok ? 'admitted' : r.reason, 'memory_limit');
+});
+
 test('a queue with no room refuses before reading and after the wait; room returns when consumers trim', async () => {
   const { queue, sink } = setup({ capacity: 200, wait: 50 });
   let ok = 0;
