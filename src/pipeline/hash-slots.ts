@@ -20,12 +20,10 @@ export class HashSlots {
 
   /** The bucket whose ref's key in `keys` is `key` (-1: none). */
   bucketOf(hash: number, key: string, keys: readonly (string | null | undefined)[]): number {
-    const pairs = this.pairs;
-    for (let b = hash & this.mask; ; b = (b + 1) & this.mask) {
-      const refPlus1 = pairs[2 * b + 1];
-      if (refPlus1 === 0) return -1;
-      if (pairs[2 * b] === hash && keys[refPlus1 - 1] === key) return b;
+    for (let b = this.nextWithHash(hash, this.home(hash)); b >= 0; b = this.nextWithHash(hash, b + 1)) {
+      if (keys[this.refAt(b)] === key) return b;
     }
+    return -1;
   }
 
   /**

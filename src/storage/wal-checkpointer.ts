@@ -33,6 +33,7 @@ export class WalCheckpointer {
   private worker?: Worker;
   private failing = false;
   private restartPages = RESTART_PAGES;
+  private busy = 0;
   /** The thread's checkpoints, and the WAL's length and the pages not yet copied after the last one. */
   checkpoints = 0;
   walPages = 0;
@@ -59,7 +60,10 @@ export class WalCheckpointer {
 
   /** Seconds the thread spent running (for modelwatch_event_loop_busy_seconds_total). */
   busySeconds(): number {
-    return this.worker ? this.worker.performance.eventLoopUtilization().active / 1000 : 0;
+    // A counter must not go back: read while the thread runs the figure can dip by a few µs, and a thread
+    // that has ended reads 0.
+    if (this.worker) this.busy = Math.max(this.busy, this.worker.performance.eventLoopUtilization().active / 1000);
+    return this.busy;
   }
 
   async close(): Promise<void> {
@@ -78,7 +82,11 @@ export class WalCheckpointer {
     });
     worker.unref();
     worker.on('message', (r: CheckpointReport) => this.report(r));
-    worker.on('error', (err) => this.logger.error({ err: err.message }, 'the WAL checkpoint thread failed; SQLite checkpoints on the event loop instead'));
+    worker.on('error', (err) => {
+      this.busySeconds();
+      this.worker = undefined;
+      this.logger.error({ err: err.message }, 'the WAL checkpoint thread failed; SQLite checkpoints on the event loop instead');
+    });
     this.worker = worker;
   }
 
