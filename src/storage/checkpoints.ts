@@ -1,7 +1,7 @@
 // A consumer's position in the queue and the state that reflects exactly the rows up to it, written in
 // one transaction so that a restart resumes where the state left off: no row counted twice or missed.
 import { deserialize, serialize } from 'node:v8';
-import type { Db } from './database.js';
+import { withoutCommitSync, type Db } from './database.js';
 
 export interface Checkpoint {
   position: number;
@@ -34,13 +34,18 @@ export class Checkpoints {
     return { position: row.position, state: row.state ? deserialize(row.state) : undefined };
   }
 
-  /** Saves position and state; `alsoWrite` runs in the same transaction (tables kept beside the state). */
+  /**
+   * Saves position and state; `alsoWrite` runs in the same transaction (tables kept beside the state).
+   * No fsync of its own (withoutCommitSync): a checkpoint lost to a power cut is replayed from the last.
+   */
   save(consumer: string, position: number, state: unknown, alsoWrite?: () => void): void {
     const blob = state === undefined ? null : serialize(state);
-    this.db.transaction(() => {
-      alsoWrite?.();
-      this.upsert.run(consumer, position, blob, Date.now());
-    })();
+    withoutCommitSync(this.db, () =>
+      this.db.transaction(() => {
+        alsoWrite?.();
+        this.upsert.run(consumer, position, blob, Date.now());
+      })(),
+    );
   }
 
   positions(): Map<string, number> {

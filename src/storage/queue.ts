@@ -4,7 +4,7 @@
 // rows are deleted once every consumer has passed them. Bounded in bytes.
 import { deserialize, serialize } from 'node:v8';
 import type { WireRecord } from '../pipeline/records.js';
-import type { Db } from './database.js';
+import { withoutCommitSync, type Db } from './database.js';
 
 export interface QueueRow {
   id: number;
@@ -178,13 +178,13 @@ export class Queue {
     }
   }
 
-  /** Deletes every row every consumer has passed. */
+  /** Deletes every row every consumer has passed (no fsync of its own: a lost trim is done again). */
   trimThrough(id: number): number {
     if (id <= 0) return 0;
     this.forgetThrough(id);
     const gone = this.sizeBelow.get(id) as { n: number; b: number };
     if (gone.n === 0) return 0;
-    this.deleteBelow.run(id);
+    withoutCommitSync(this.db, () => this.deleteBelow.run(id));
     this.rows -= gone.n;
     this.bytes -= gone.b;
     return gone.n;
