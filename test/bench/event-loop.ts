@@ -7,6 +7,8 @@ import { parsePromText } from '../helpers/prom-text.js';
 export interface LoopSnapshot {
   atMs: number;
   busySeconds: number;
+  /** Every thread's busy seconds by its label (main, the log's writer, the WAL's checkpointer). */
+  threads: Map<string, number>;
   /** Cumulative counts by upper bound (seconds), +Inf last. */
   buckets: [number, number][];
 }
@@ -14,13 +16,14 @@ export interface LoopSnapshot {
 export async function loopSnapshot(agent: AgentHandle): Promise<LoopSnapshot> {
   const samples = parsePromText(await agent.metricsText());
   // The event loop's series; a SQLite log's writer thread has one of its own.
-  const busy = samples.find((s) => s.name === 'modelwatch_event_loop_busy_seconds_total' && s.labels.thread === 'main');
-  if (!busy) throw new Error('the agent exports no modelwatch_event_loop_busy_seconds_total{thread="main"}');
+  const threads = new Map(samples.filter((s) => s.name === 'modelwatch_event_loop_busy_seconds_total').map((s) => [s.labels.thread, s.value]));
+  const busy = threads.get('main');
+  if (busy === undefined) throw new Error('the agent exports no modelwatch_event_loop_busy_seconds_total{thread="main"}');
   const buckets = samples
     .filter((s) => s.name === 'modelwatch_event_loop_delay_seconds_bucket')
     .map((s): [number, number] => [s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), s.value])
     .sort((a, b) => a[0] - b[0]);
-  return { atMs: performance.now(), busySeconds: busy.value, buckets };
+  return { atMs: performance.now(), busySeconds: busy, threads, buckets };
 }
 
 export interface LoopFigures {
@@ -29,6 +32,8 @@ export interface LoopFigures {
   delayP99Ms: number;
   /** Late ticks over 25 ms per minute: stalls long enough to show in an ack p99 of 20 ms. */
   stallsOver25msPerMinute: number;
+  /** Each thread's busy time as % of one core (main included): what of the process's CPU the threads account for. */
+  threadsBusyPercent: Record<string, number>;
 }
 
 export function loopBetween(a: LoopSnapshot, b: LoopSnapshot): LoopFigures {
@@ -51,5 +56,6 @@ export function loopBetween(a: LoopSnapshot, b: LoopSnapshot): LoopFigures {
     busyPercent: ((b.busySeconds - a.busySeconds) / seconds) * 100,
     delayP99Ms: p99 * 1000,
     stallsOver25msPerMinute: ((total - at25) / seconds) * 60,
+    threadsBusyPercent: Object.fromEntries([...b.threads].map(([t, v]) => [t, ((v - (a.threads.get(t) ?? 0)) / seconds) * 100])),
   };
 }

@@ -230,14 +230,18 @@ async function fixedLoad(part?: (typeof PARTS)[number]) {
   const out = { rate: RATE, warmupSeconds: WARMUP_SECONDS, seconds: r.seconds, achievedSpansPerSecond: r.spansPerSecond, failedCalls: r.failed, cpuPercentOfOneCore: cpu * 100, peakRssMiB: peak, ackP50Ms: percentile(r.latenciesMs, 50), ackP99Ms: percentile(r.latenciesMs, 99), eventLoop: loop, diskSync: sync };
   const loopText = `${loop.busyPercent.toFixed(1)} % / ${loop.delayP99Ms.toFixed(1)} ms / ${loop.stallsOver25msPerMinute.toFixed(1)}`;
   const syncText = `${sync.p50Ms.toFixed(2)} / ${sync.p99Ms.toFixed(1)} / ${sync.maxMs.toFixed(0)}`;
+  // Busy time is time spent running; the rest of the process's CPU is V8's and libuv's helper threads and the kernel's.
+  const threadsText = Object.entries(loop.threadsBusyPercent).map(([t, p]) => `${t} ${p.toFixed(1)}`).join(', ');
   if (part) {
     row(`  ${part.name}: CPU % / RSS MiB / ack p50, p99 ms`, `${out.cpuPercentOfOneCore.toFixed(1)} / ${peak.toFixed(0)} / ${out.ackP50Ms.toFixed(2)}, ${out.ackP99Ms.toFixed(2)}`);
     row(`  ${part.name}: event loop busy / delay p99 / stalls over 25 ms a minute; disk sync p50 / p99 / max ms`, `${loopText}; ${syncText}`);
+    row(`  ${part.name}: busy % of one core by thread`, threadsText);
   } else {
     row(`fixed load ${RATE} spans/s over gRPC for ${FIXED_SECONDS} s (after ${WARMUP_SECONDS} s uncounted): CPU (% of one core)`, out.cpuPercentOfOneCore.toFixed(1));
     row(`fixed load: peak RSS (MiB)`, peak.toFixed(0));
     row(`fixed load: acknowledgement p50 / p99 (ms)`, `${out.ackP50Ms.toFixed(2)} / ${out.ackP99Ms.toFixed(2)}`);
     row(`fixed load: event loop busy / delay p99 / stalls over 25 ms a minute (the agent's own metrics)`, loopText);
+    row(`fixed load: busy % of one core by thread (the rest of the CPU: GC helpers, libuv, kernel)`, threadsText);
     row(`fixed load: the disk meanwhile, 4 KiB write + fdatasync every 50 ms: p50 / p99 / max (ms)`, syncText);
   }
   await agent.stop();
