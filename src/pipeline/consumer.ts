@@ -38,6 +38,8 @@ export interface ConsumerOptions {
   onDelivered?(records: number): void;
   /** After the position moved past a delivered batch. */
   onAdvanced?(): void;
+  /** After a checkpoint committed, with the seconds it held the event loop. */
+  onCheckpoint?(seconds: number): void;
   /** Backoff between failed deliveries: doubles from min to max, and goes on forever. */
   retry?: { minMs: number; maxMs: number };
 }
@@ -59,8 +61,6 @@ export class QueueConsumer {
   private stopNow = false;
   private aborted = false;
   private checkpointFailing = false;
-  /** How long the last checkpoint took. */
-  checkpointMs = 0;
   /** Set while deliveries fail; cleared on the next success. */
   lastError?: string;
 
@@ -138,8 +138,9 @@ export class QueueConsumer {
     this.lastCheckpoint = Date.now();
     this.dirty = false;
     // It blocks the event loop while it runs: worth seeing when state grows.
-    this.checkpointMs = performance.now() - t0;
-    this.opts.logger.debug({ consumer: this.opts.name, ms: Math.round(this.checkpointMs) }, 'checkpoint');
+    const ms = performance.now() - t0;
+    this.opts.onCheckpoint?.(ms / 1000);
+    this.opts.logger.debug({ consumer: this.opts.name, ms: Math.round(ms) }, 'checkpoint');
   }
 
   private async run(): Promise<void> {

@@ -153,6 +153,7 @@ export class Service {
           checkpointIntervalMs: config.storage.checkpoint_interval,
           rowsPerBatch: 64,
           onAdvanced: () => queue.forgetThrough(this.consumers.reduce((min, c) => Math.min(min, c.position), Infinity)),
+          onCheckpoint: (seconds) => agentMetrics.checkpointed(consumerName, seconds),
           logger,
           ...role,
         }),

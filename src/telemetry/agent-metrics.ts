@@ -5,12 +5,16 @@ import type { IntakeTelemetry } from '../pipeline/component.js';
 import type { QueueConsumer } from '../pipeline/consumer.js';
 import type { Queue } from '../storage/queue.js';
 
+/** A checkpoint holds the event loop: 1 ms–2.5 s, around the 20 ms an acknowledgement's p99 may take. */
+const CHECKPOINT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 export class AgentMetrics implements IntakeTelemetry {
   private readonly acceptedSpans;
   private readonly refusedSpans;
   private readonly exporterSent;
   private readonly exporterFailed;
   private readonly processorErrors;
+  private readonly checkpointSeconds;
 
   constructor(
     meter: Meter,
@@ -22,6 +26,11 @@ export class AgentMetrics implements IntakeTelemetry {
     this.exporterSent = meter.createCounter('modelwatch_exporter_sent', { description: 'Records delivered by record exporters' });
     this.exporterFailed = meter.createCounter('modelwatch_exporter_failed', { description: 'Failed export attempts (retried with backoff)' });
     this.processorErrors = meter.createCounter('modelwatch_processor_errors', { description: 'Batches a processor failed on' });
+    this.checkpointSeconds = meter.createHistogram('modelwatch_consumer_checkpoint_duration_seconds', {
+      description: "How long a consumer's checkpoint (its position and state, one transaction) held the event loop",
+      unit: 's',
+      advice: { explicitBucketBoundaries: CHECKPOINT_BUCKETS },
+    });
     meter.createObservableGauge('modelwatch_queue_rows', { description: 'Batches held in the durable queue' }).addCallback((r) => r.observe(queue.rowCount));
     meter.createObservableGauge('modelwatch_queue_bytes', { description: 'Bytes held in the durable queue', unit: 'By' }).addCallback((r) => r.observe(queue.usedBytes));
     meter.createObservableGauge('modelwatch_queue_capacity_bytes', { description: 'Queue bound (storage.max_bytes)', unit: 'By' }).addCallback((r) => r.observe(queue.capacityBytes));
@@ -56,5 +65,8 @@ export class AgentMetrics implements IntakeTelemetry {
   }
   processorFailed(processor: string): void {
     this.processorErrors.add(1, { processor });
+  }
+  checkpointed(consumer: string, seconds: number): void {
+    this.checkpointSeconds.record(seconds, { consumer });
   }
 }

@@ -136,6 +136,16 @@ for (const protocol of PROTOCOLS) {
       assert.ok(walBusy !== undefined && walBusy >= 0 && walBusy < busy, `WAL checkpoint thread busy ${walBusy} s`);
       assert.ok(sampleValue(samples, 'modelwatch_event_loop_delay_seconds_count')! > 0);
       assert.equal(sampleValue(samples, 'modelwatch_memory_limit_bytes'), 0);
+      // The processor chain checkpoints once it has delivered (at most a second later): each one's hold of
+      // the event loop is a sample, under its consumer's name.
+      const checkpoints = await eventually(async () => {
+        const s = parsePromText(await agent.metricsText());
+        const n = sampleValue(s, 'modelwatch_consumer_checkpoint_duration_seconds_count', { consumer: 'pipeline/predictions/processors' });
+        return n !== undefined && n > 0 ? s : undefined;
+      }, 'a checkpoint of the processor chain on /metrics');
+      const cpSeconds = sampleValue(checkpoints, 'modelwatch_consumer_checkpoint_duration_seconds_sum', { consumer: 'pipeline/predictions/processors' })!;
+      assert.ok(cpSeconds > 0 && cpSeconds < 5, `checkpoint seconds ${cpSeconds}`);
+      assert.ok(sampleValue(checkpoints, 'modelwatch_consumer_checkpoint_duration_seconds_bucket', { consumer: 'pipeline/predictions/processors', le: '0.02' }) !== undefined);
     });
   });
 }
