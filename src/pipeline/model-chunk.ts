@@ -37,6 +37,11 @@ export class ModelChunk {
   private readonly model: number[] = [];
   private readonly at: number[] = [];
 
+  /** Entries held. */
+  get size(): number {
+    return this.seqs.length;
+  }
+
   /** One entry's shared columns; the subclass pushes its own in the same call. */
   protected push(seq: number, modelName: string, modelVersion: string, at: number): void {
     this.seqs.push(seq);

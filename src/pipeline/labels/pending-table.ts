@@ -90,11 +90,11 @@ export class PendingPredictionTable {
   }
 
   /**
-   * Writes the predictions added since the last write (`added`, ascending seq), tombstones for those
-   * removed from the middle, and `low`, the oldest seq the join still holds. In the checkpoint transaction.
+   * Writes the predictions added since the last write (`added`, chunks in ascending seq), tombstones for
+   * those removed from the middle, and `low`, the oldest seq the join still holds. In the checkpoint transaction.
    */
-  write(added: PendingChunk, removed: readonly number[], low: number): void {
-    this.journal.write(this.owner, [added.encoded()], removed, low);
+  write(added: readonly PendingChunk[], removed: readonly number[], low: number): void {
+    this.journal.write(this.owner, added.map((c) => c.encoded()), removed, low);
   }
 
   /** This owner's predictions, or those another owner id wrote (a shared join whose owner changed). */

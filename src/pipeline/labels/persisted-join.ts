@@ -11,16 +11,18 @@ import { PendingChunk, PendingPredictionTable } from './pending-table.js';
 export class PersistedLabelJoin {
   private readonly join: LabelJoin;
   private readonly table: PendingPredictionTable;
-  /** False until restore(): the first persist() then clears rows no checkpoint accounts for. */
-  private restored = false;
+  /**
+   * Until a checkpoint commits, persist() replaces this owner's rows with everything held: before restore()
+   * no checkpoint accounts for the rows there (a renamed pipeline's), and after the join lost count of its
+   * changes (checkpoints failing for long) the table is behind. Cleared by restore() and persisted().
+   */
+  private rewrite = true;
   /** Rows restored from another owner id: moved to this one by the first persist() (in its transaction). */
   private adoptFrom?: string;
   /** Owner ids whose rows nobody reads any more: dropped by the first persist(). */
   private orphans: string[] = [];
-  /** Pending predictions with a seq below this are in the table (as of the last committed checkpoint). */
-  private writtenThrough = 0;
-  /** What the last persist() wrote through, and its tombstones, until its checkpoint commits (persisted()). */
-  private attemptThrough = 0;
+  /** What persist() wrote since the last committed checkpoint: a rolled-back one is written again. */
+  private unconfirmedAdded: PendingChunk[] = [];
   private unconfirmedRemoved: number[] = [];
 
   constructor(db: Db, readonly owner: string, config: LabelJoinConfig, events: LabelJoinEvents) {
@@ -42,32 +44,37 @@ export class PersistedLabelJoin {
    * of the join from the checkpoint (if any). Rows of `orphans` are dropped at the next persist().
    */
   restore(state: LabelJoinState | undefined, from = this.owner, orphans: readonly string[] = []): void {
-    this.restored = true;
+    this.rewrite = false;
     this.join.loadPending(this.table.load(from));
     if (from !== this.owner) this.adoptFrom = from;
     this.orphans = orphans.filter((o) => o !== this.owner && o !== from);
     if (state) this.join.restore(state);
-    this.writtenThrough = this.join.seqEnd;
   }
 
   /** In the checkpoint transaction. Kept until persisted(): a rolled-back checkpoint is written again next time. */
   persist(): void {
-    if (!this.restored) {
-      this.table.clear();
-      this.restored = true;
-      this.writtenThrough = 0;
-    }
     if (this.adoptFrom !== undefined) this.table.adopt(this.adoptFrom);
     for (const o of this.orphans) this.table.clear(o);
-    this.unconfirmedRemoved.push(...this.join.takeRemoved());
-    const chunk = new PendingChunk();
-    this.join.eachPendingFrom(this.writtenThrough, (seq, id, model, version, cls, at) => chunk.add(seq, id, model, version, cls, at));
-    this.table.write(chunk, this.unconfirmedRemoved, this.join.lowSeq);
-    this.attemptThrough = this.join.seqEnd;
+    const added = this.join.takeAdded();
+    const removed = this.join.takeRemoved();
+    if (added === undefined) this.rewrite = true;
+    if (this.rewrite) {
+      this.unconfirmedAdded = [];
+      this.unconfirmedRemoved = [];
+      const all = new PendingChunk();
+      this.join.eachPendingFrom(0, (seq, id, model, version, cls, at) => all.add(seq, id, model, version, cls, at));
+      this.table.clear();
+      this.table.write([all], [], this.join.lowSeq);
+      return;
+    }
+    this.unconfirmedAdded.push(added!);
+    this.unconfirmedRemoved.push(...removed);
+    this.table.write(this.unconfirmedAdded, this.unconfirmedRemoved, this.join.lowSeq);
   }
 
   persisted(): void {
-    this.writtenThrough = this.attemptThrough;
+    this.rewrite = false;
+    this.unconfirmedAdded = [];
     this.unconfirmedRemoved = [];
     this.adoptFrom = undefined;
     this.orphans = [];

@@ -26,7 +26,7 @@ for (const [name, key] of Object.entries(layouts)) {
     assert.deepEqual(t.load('other'), [entry('bb', 7)]);
     assert.equal(count(db, "SELECT count(*) AS n FROM sqlite_master WHERE name = 'label_join_pending'"), 0);
     // A later change: seq 1 removed (a label came), 3 added, the oldest held is now 2.
-    t.write(PendingChunk.of([entry('cc', 3)]), [1], 2);
+    t.write([PendingChunk.of([entry('cc', 3)])], [1], 2);
     assert.deepEqual(t.load(), [entry('aa', 2), entry('cc', 3)]);
     t.release();
     db.close();
@@ -36,11 +36,11 @@ for (const [name, key] of Object.entries(layouts)) {
 test('a label for a prediction in the middle leaves a tombstone; both go once the oldest held passes them', () => {
   const db = openDatabase(':memory:', { sync: 'normal' });
   const t = new PendingPredictionTable(db, 'window');
-  t.write(PendingChunk.of([entry('a', 0), entry('b', 1), entry('c', 2)]), [], 0);
-  t.write(PendingChunk.of([]), [1], 0);
+  t.write([PendingChunk.of([entry('a', 0), entry('b', 1), entry('c', 2)])], [], 0);
+  t.write([PendingChunk.of([])], [1], 0);
   assert.deepEqual(t.load(), [entry('a', 0), entry('c', 2)]);
   assert.equal(count(db, 'SELECT count(*) AS n FROM label_join_pending_removed'), 1);
-  t.write(PendingChunk.of([entry('d', 3)]), [2], 3);
+  t.write([PendingChunk.of([entry('d', 3)])], [2], 3);
   assert.deepEqual(t.load(), [entry('d', 3)]);
   assert.equal(count(db, 'SELECT count(*) AS n FROM label_join_pending_removed'), 0);
   assert.equal(count(db, 'SELECT count(*) AS n FROM label_join_pending_chunks'), 1, 'the first chunk is gone');

@@ -248,6 +248,60 @@ test('a checkpoint that fails after persist() (a full disk) loses no table write
   for (const model of ['iris', 'fraud']) assert.deepEqual(b.processor.historyOf(model), a.processor.historyOf(model));
 });
 
+test('rows an earlier run left under this id are replaced, even when the first checkpoint fails', () => {
+  // An earlier run wrote pending predictions under 'window', then its checkpoint went (a pipeline renamed):
+  // the new run starts without one, and its first checkpoint must replace those rows.
+  const { batches } = stream(5, 600);
+  const cfg = config();
+  const path = tempDbPath();
+  const old = openProcessor(path, 'window', (ctx) => new WindowProcessor(cfg, ctx));
+  for (const b of batches.slice(0, 40)) old.processor.consume(b.records, b.at);
+  old.checkpoint();
+  assert.ok(allPendingPredictions(old.db).length > 0);
+  old.db.exec('DELETE FROM checkpoints');
+  void old.processor.shutdown();
+  old.db.close();
+
+  const a = openProcessor(tempDbPath(), 'window', (ctx) => new WindowProcessor(cfg, ctx));
+  const b = openProcessor(path, 'window', (ctx) => new WindowProcessor(cfg, ctx));
+  const half = Math.floor(batches.length / 2);
+  for (let i = 0; i < batches.length; i++) {
+    a.processor.consume(batches[i].records, batches[i].at);
+    b.processor.consume(batches[i].records, batches[i].at);
+    // The first checkpoint rolls back, its clearing of the old rows with it.
+    if (i === 10) assert.throws(() => b.failingCheckpoint(), /disk is full/);
+    if (i === half) b.checkpoint();
+  }
+  a.checkpoint();
+  b.checkpoint();
+  assert.deepEqual(allPendingPredictions(b.db), allPendingPredictions(a.db));
+});
+
+test('checkpoints failing for longer than the join holds predictions: the next one rewrites the table', () => {
+  // A join that holds 30 predictions loses count of its changes past 30 and writes everything it holds instead.
+  const cfg = config({ labels: { max_pending_predictions: 30 } });
+  const { batches } = stream(6, 600);
+  const a = openProcessor(tempDbPath(), 'window', (ctx) => new WindowProcessor(cfg, ctx));
+  const path = tempDbPath();
+  let b = openProcessor(path, 'window', (ctx) => new WindowProcessor(cfg, ctx));
+  for (let i = 0; i < batches.length; i++) {
+    a.processor.consume(batches[i].records, batches[i].at);
+    b.processor.consume(batches[i].records, batches[i].at);
+    if (i === 5) b.checkpoint();
+    // Every checkpoint from here to the end fails: far more than 30 predictions come meanwhile.
+    if (i > 5 && i % 5 === 0 && i < batches.length - 20) assert.throws(() => b.failingCheckpoint(), /disk is full/);
+  }
+  a.checkpoint();
+  b.checkpoint();
+  const pendingA = allPendingPredictions(a.db);
+  assert.ok(pendingA.length > 0 && pendingA.length <= 30);
+  assert.deepEqual(allPendingPredictions(b.db), pendingA);
+  b.db.close();
+  b = openProcessor(path, 'window', (ctx) => new WindowProcessor(cfg, ctx));
+  assert.deepEqual(values(b.metrics), values(a.metrics));
+  for (const model of ['iris', 'fraud']) assert.deepEqual(b.processor.historyOf(model), a.processor.historyOf(model));
+});
+
 test('one processor id in two pipelines is refused with a clear message', () => {
   const h = openProcessor(tempDbPath(), 'window', (ctx) => new WindowProcessor(config(), ctx));
   assert.throws(() => new WindowProcessor(config(), h.ctx), /more than one pipeline/);
