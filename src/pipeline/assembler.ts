@@ -55,8 +55,9 @@ export class Assembler {
   expired = 0;
   private nextRootSeq = 0;
   /** Roots added since the last takeRootChanges(), and those removed from the middle; roots that leave
-   *  from the old end need nothing (the journal's low mark). */
-  private rootChanges: RootChanges = { chunk: new RootChunk(), removed: [] };
+   *  from the old end need nothing (the journal's low mark). Undefined once they outnumber the roots held
+   *  (checkpoints failing for long): the journal then rewrites what is held. */
+  private rootChanges: RootChanges | undefined = { chunk: new RootChunk(), removed: [] };
 
   constructor(private readonly opts: AssemblerOptions) {
     this.roots = new KeyedColumns(false, opts.maxEntries);
@@ -85,14 +86,18 @@ export class Assembler {
     }
     // The same prediction again (a retried send) moves to the young end, so the journal's order holds.
     const again = this.roots.slotOf(key);
+    const changes = this.rootChanges;
     if (again >= 0) {
-      this.rootChanges.removed.push(this.roots.seqAt(again));
+      changes?.removed.push(this.roots.seqAt(again));
       this.roots.delete(key);
     }
     const seq = this.nextRootSeq++;
     const id = derived ? null : p.id;
     this.roots.add(key, seq, p.modelName, p.modelVersion, id, at);
-    this.rootChanges.chunk.add(seq, key, id, p.modelName, p.modelVersion, at);
+    if (changes !== undefined) {
+      changes.chunk.add(seq, key, id, p.modelName, p.modelVersion, at);
+      if (changes.chunk.size > this.opts.maxEntries || changes.removed.length > this.opts.maxEntries) this.rootChanges = undefined;
+    }
     if (this.roots.size > this.opts.maxEntries) this.roots.dropOldest();
     return result;
   }
@@ -130,6 +135,10 @@ export class Assembler {
     return this.waiting.size;
   }
 
+  get rootCount(): number {
+    return this.roots.size;
+  }
+
   /** The state besides the roots, which live in a journal (takeRootChanges, and restore's `roots`). */
   snapshot(): AssemblerState {
     return {
@@ -139,8 +148,8 @@ export class Assembler {
     };
   }
 
-  /** The root changes since the last call (for the checkpoint); the overlay starts afresh. */
-  takeRootChanges(): RootChanges {
+  /** The root changes since the last call (for the checkpoint), undefined when too many were kept; afresh after. */
+  takeRootChanges(): RootChanges | undefined {
     const c = this.rootChanges;
     this.rootChanges = { chunk: new RootChunk(), removed: [] };
     return c;

@@ -66,14 +66,17 @@ export class RootsJournal {
   /** In the checkpoint transaction. */
   persist(assembler: Assembler): void {
     const taken = assembler.takeRootChanges();
+    if (taken) this.unconfirmed.push(taken);
+    // Checkpoints failing for long: the changes kept outnumber the roots, and rewriting those is smaller.
+    if (!taken || unconfirmedEntries(this.unconfirmed) > assembler.rootCount) this.rewrite = true;
     if (this.rewrite) {
+      this.unconfirmed = [];
       const all = new RootChunk();
       for (const { seq, value: r } of assembler.rootEntries()) all.add(seq, r.key, r.id, r.modelName, r.modelVersion, r.at);
       this.journal.clear(this.owner);
       this.journal.write(this.owner, [all.encoded()], [], assembler.lowRootSeq);
       return;
     }
-    this.unconfirmed.push(taken);
     const chunks = this.unconfirmed.map((c) => c.chunk.encoded());
     this.journal.write(this.owner, chunks, this.unconfirmed.flatMap((c) => c.removed), assembler.lowRootSeq);
   }
@@ -87,4 +90,8 @@ export class RootsJournal {
   static forget(db: Db, owner: string): void {
     new FifoJournal(db, TABLE, decode).clear(owner);
   }
+}
+
+function unconfirmedEntries(changes: readonly RootChanges[]): number {
+  return changes.reduce((n, c) => n + c.chunk.size + c.removed.length, 0);
 }

@@ -57,7 +57,12 @@ export class PersistedLabelJoin {
     for (const o of this.orphans) this.table.clear(o);
     const added = this.join.takeAdded();
     const removed = this.join.takeRemoved();
-    if (added === undefined) this.rewrite = true;
+    if (added !== undefined) {
+      this.unconfirmedAdded.push(added);
+      this.unconfirmedRemoved.push(...removed);
+    }
+    // Checkpoints failing for long: the changes kept outnumber the predictions held, and rewriting those is smaller.
+    if (added === undefined || this.unconfirmedRemoved.length + this.unconfirmedAdded.reduce((n, c) => n + c.size, 0) > this.join.pendingPredictions) this.rewrite = true;
     if (this.rewrite) {
       this.unconfirmedAdded = [];
       this.unconfirmedRemoved = [];
@@ -67,8 +72,6 @@ export class PersistedLabelJoin {
       this.table.write([all], [], this.join.lowSeq);
       return;
     }
-    this.unconfirmedAdded.push(added!);
-    this.unconfirmedRemoved.push(...removed);
     this.table.write(this.unconfirmedAdded, this.unconfirmedRemoved, this.join.lowSeq);
   }
 

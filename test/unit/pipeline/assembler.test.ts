@@ -111,6 +111,49 @@ test('after random traffic and checkpoints (some rolled back), a restart holds e
   assert.ok(committed.roots.length > 100);
 });
 
+test('checkpoints failing for long, or not taken at all, keep no more changes than roots: the next one rewrites the roots', () => {
+  const db = openDatabase(':memory:', { sync: 'normal' });
+  const small = { ttlMs: 30_000, maxEntries: 50 };
+  const a = new Assembler(small);
+  const journal = new RootsJournal(db, 'consumer');
+  journal.restore(a, undefined);
+  let state = checkpoint(db, journal, a);
+  let n = 0;
+  const send = (count: number) => a.process(Array.from({ length: count }, () => prediction(`t${n}`, `s${n++}`, 'fraud')), n);
+  // Rolled back again and again: the changes taken pile up past the 50 roots held.
+  for (let i = 0; i < 10; i++) {
+    send(20);
+    assert.equal(checkpoint(db, journal, a, true), undefined);
+  }
+  send(5);
+  state = checkpoint(db, journal, a);
+  const restored = new Assembler(small);
+  new RootsJournal(db, 'consumer').restore(restored, state);
+  assert.deepEqual(restored.rootEntries(), a.rootEntries());
+  assert.equal(a.rootCount, 50);
+  // Rewritten: one chunk with the roots held, not the eleven chunks of changes.
+  const chunks = () => (db.prepare("SELECT count(*) AS n FROM assembler_roots_chunks WHERE owner = 'consumer'").get() as { n: number }).n;
+  assert.equal(chunks(), 1);
+  send(5);
+  checkpoint(db, journal, a);
+  assert.equal(chunks(), 2, 'then changes again');
+  // No checkpoint taken while 120 predictions come: the assembler stops keeping changes past its 50 roots.
+  send(120);
+  state = checkpoint(db, journal, a);
+  assert.equal(chunks(), 1);
+  const again = new Assembler(small);
+  new RootsJournal(db, 'consumer').restore(again, state);
+  assert.deepEqual(again.rootEntries(), a.rootEntries());
+  // What the assembler keeps between takes is bounded by its roots, not by the time since the last take.
+  const alone = new Assembler(small);
+  alone.process(Array.from({ length: 50 }, (_, i) => prediction(`u${i}`, 's', 'fraud')), 1);
+  assert.equal(alone.takeRootChanges()?.chunk.size, 50);
+  alone.process(Array.from({ length: 51 }, (_, i) => prediction(`v${i}`, 's', 'fraud')), 2);
+  assert.equal(alone.takeRootChanges(), undefined);
+  alone.process([prediction('w', 's', 'fraud')], 3);
+  assert.equal(alone.takeRootChanges()?.chunk.size, 1);
+});
+
 test('the roots of a consumer no longer configured are forgotten with it', () => {
   const db = openDatabase(':memory:', { sync: 'normal' });
   const { a, journal } = restart(db, undefined);
