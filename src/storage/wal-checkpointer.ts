@@ -8,7 +8,8 @@
 // a transaction with every page copied, which a steady writer on another thread rarely lets happen; so
 // once the WAL is past a mark, the event loop runs a checkpoint itself, right after one of the thread's:
 // it copies only the pages committed since (milliseconds' worth), and its next write restarts the WAL.
-// SQLite's automatic checkpoint stays on as a fallback at a larger mark, for a thread that has stopped.
+// SQLite's automatic checkpoint stays on as a fallback at a larger mark, for a thread that has stopped;
+// a stopped thread is started again after a delay that doubles while it keeps stopping.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../telemetry/logger.js';
 import type { Db } from './database.js';
@@ -20,6 +21,14 @@ const INTERVAL_MS = 500;
 const RESTART_PAGES = 4096;
 /** SQLite's automatic checkpoint on the event loop, the fallback: 64 MiB (less on a small disk: wal-fit.ts). */
 const FALLBACK_PAGES = 16384;
+/** A thread that stopped is started again after this long, doubled at each stop in a row up to a minute. */
+const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 60_000;
+
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  restartDelayMs?: number;
+}
 
 export interface CheckpointerData {
   path: string;
@@ -31,9 +40,16 @@ export type CheckpointReport = { ok: true; walPages: number; copiedPages: number
 
 export class WalCheckpointer {
   private worker?: Worker;
+  private closed = false;
   private failing = false;
   private restartPages = RESTART_PAGES;
-  private busy = 0;
+  /** Busy seconds of threads that stopped, and of the running one when last read (a counter never goes back). */
+  private busyBefore = 0;
+  private busyNow = 0;
+  private restartDelayMs: number;
+  private respawn?: NodeJS.Timeout;
+  /** Threads started again after one stopped. */
+  respawns = 0;
   /** The thread's checkpoints, and the WAL's length and the pages not yet copied after the last one. */
   checkpoints = 0;
   walPages = 0;
@@ -42,15 +58,22 @@ export class WalCheckpointer {
   restarts = 0;
 
   /** Starts the thread for a database on disk (an in-memory one has no WAL); undefined otherwise. */
-  static start(db: Db, sync: 'normal' | 'full', logger: Logger, intervalMs = INTERVAL_MS): WalCheckpointer | undefined {
+  static start(db: Db, sync: 'normal' | 'full', logger: Logger, opts: CheckpointerOptions = {}): WalCheckpointer | undefined {
     if (db.memory) return undefined;
-    const c = new WalCheckpointer(db, { path: db.name, sync, intervalMs }, logger);
+    const c = new WalCheckpointer(db, { path: db.name, sync, intervalMs: opts.intervalMs ?? INTERVAL_MS }, logger, opts.restartDelayMs ?? RESTART_DELAY_MS);
     c.fit();
     c.spawn();
     return c;
   }
 
-  private constructor(private readonly db: Db, private readonly data: CheckpointerData, private readonly logger: Logger) {}
+  private constructor(
+    private readonly db: Db,
+    private readonly data: CheckpointerData,
+    private readonly logger: Logger,
+    private readonly firstRestartDelayMs: number,
+  ) {
+    this.restartDelayMs = firstRestartDelayMs;
+  }
 
   /** The marks again from the disk's free space: call it about once a second. */
   fit(): void {
@@ -62,11 +85,14 @@ export class WalCheckpointer {
   busySeconds(): number {
     // A counter must not go back: read while the thread runs the figure can dip by a few µs, and a thread
     // that has ended reads 0.
-    if (this.worker) this.busy = Math.max(this.busy, this.worker.performance.eventLoopUtilization().active / 1000);
-    return this.busy;
+    if (this.worker) this.busyNow = Math.max(this.busyNow, this.worker.performance.eventLoopUtilization().active / 1000);
+    return this.busyBefore + this.busyNow;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.respawn);
+    this.busySeconds();
     const w = this.worker;
     this.worker = undefined;
     if (w) await w.terminate();
@@ -82,12 +108,26 @@ export class WalCheckpointer {
     });
     worker.unref();
     worker.on('message', (r: CheckpointReport) => this.report(r));
-    worker.on('error', (err) => {
-      this.busySeconds();
-      this.worker = undefined;
-      this.logger.error({ err: err.message }, 'the WAL checkpoint thread failed; SQLite checkpoints on the event loop instead');
-    });
+    worker.on('error', (err) => this.stopped(worker, err.message));
+    worker.on('exit', (code) => this.stopped(worker, `exited with code ${code}`));
     this.worker = worker;
+  }
+
+  /** The thread died (an error, or it exited): SQLite's own checkpoint covers the WAL until it is back. */
+  private stopped(worker: Worker, why: string): void {
+    if (this.worker !== worker || this.closed) return;
+    this.busySeconds();
+    this.busyBefore += this.busyNow;
+    this.busyNow = 0;
+    this.worker = undefined;
+    this.logger.error({ err: why, restartInMs: this.restartDelayMs }, 'the WAL checkpoint thread stopped; SQLite checkpoints on the event loop until it is started again');
+    this.respawn = setTimeout(() => {
+      if (this.closed) return;
+      this.respawns++;
+      this.spawn();
+    }, this.restartDelayMs);
+    this.respawn.unref();
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
   }
 
   private report(r: CheckpointReport): void {
@@ -99,6 +139,7 @@ export class WalCheckpointer {
     }
     if (this.failing) this.logger.info('WAL checkpoints work again');
     this.failing = false;
+    this.restartDelayMs = this.firstRestartDelayMs;
     this.checkpoints++;
     this.walPages = r.walPages;
     this.behindPages = r.walPages - r.copiedPages;

@@ -14,7 +14,7 @@ import { WalCheckpointer } from '../../../src/storage/wal-checkpointer.js';
 test('a steady writer: the thread copies the WAL as it grows, and the WAL stays bounded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'modelwatch-wal-'));
   const db = openDatabase(join(dir, 'agent.db'), { sync: 'normal' });
-  const checkpointer = WalCheckpointer.start(db, 'normal', pino({ level: 'silent' }), 20)!;
+  const checkpointer = WalCheckpointer.start(db, 'normal', pino({ level: 'silent' }), { intervalMs: 20 })!;
   try {
     assert.ok(checkpointer, 'a database on disk gets the thread');
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL)');
@@ -39,6 +39,35 @@ test('a steady writer: the thread copies the WAL as it grows, and the WAL stays 
     const walBytes = statSync(join(dir, 'agent.db-wal')).size;
     assert.ok(walBytes < 18 * 1024 * 1024, `the WAL grew to ${walBytes} bytes`);
     assert.deepEqual(db.prepare('SELECT count(*) AS n, max(id) AS last FROM t').get(), { n: 20, last: 600 });
+  } finally {
+    await checkpointer.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a thread that dies is started again, and its busy time keeps counting up', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-wal-'));
+  const db = openDatabase(join(dir, 'agent.db'), { sync: 'normal' });
+  const logged: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line).msg) });
+  const checkpointer = WalCheckpointer.start(db, 'normal', logger, { intervalMs: 20, restartDelayMs: 50 })!;
+  const until = async (what: string, ok: () => boolean) => {
+    for (let i = 0; i < 250 && !ok(); i++) await sleep(20);
+    assert.ok(ok(), what);
+  };
+  try {
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL)');
+    await until('the thread checkpoints', () => checkpointer.checkpoints >= 3);
+    // The thread dies as a crash would end it (this stands for an out-of-memory or a native fault).
+    const busy = checkpointer.busySeconds();
+    await (checkpointer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    assert.ok(checkpointer.busySeconds() >= busy, 'busy time does not go back when the thread ends');
+    assert.ok(logged.some((m) => /WAL checkpoint thread stopped/.test(m)), logged.join('\n'));
+    const before = checkpointer.checkpoints;
+    await until('a new thread checkpoints', () => checkpointer.respawns === 1 && checkpointer.checkpoints > before + 2);
+    db.prepare('INSERT INTO t (b) VALUES (?)').run(Buffer.alloc(8192));
+    assert.ok(checkpointer.busySeconds() >= busy);
   } finally {
     await checkpointer.close();
     db.close();
