@@ -162,6 +162,7 @@ const KNOWN_METRICS = new Set([
   'modelwatch_queue_bytes', 'modelwatch_queue_capacity_bytes', 'modelwatch_exporter_sent_total',
   'modelwatch_exporter_failed_total', 'modelwatch_consumer_lag_seconds', 'modelwatch_consumer_lag_records',
   'modelwatch_event_loop_busy_seconds_total', 'modelwatch_process_cpu_seconds_total', 'modelwatch_event_loop_delay_seconds_bucket',
+  'modelwatch_consumer_checkpoint_duration_seconds_bucket',
   'modelwatch_process_resident_memory_bytes', 'modelwatch_process_heap_used_bytes', 'modelwatch_memory_limit_bytes', 'ALERTS', 'up',
   ...SHIPPED_RULE_FILES.flatMap((f) =>
     (parseYaml(readFileSync(f, 'utf8')) as { groups: { rules: { record?: string }[] }[] }).groups
