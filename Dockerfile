@@ -35,5 +35,5 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:13133/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains: give it time (docker stop -t 30).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/src/cli/main.js"]
 CMD ["run", "--config", "config/modelwatch.yaml"]

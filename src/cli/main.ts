@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 // modelwatch: run | validate | print-config | drift
 import { Command } from 'commander';
 import { registerRunCommand } from './commands/run.js';

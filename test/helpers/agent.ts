@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports.js';
+import { AGENT_NODE_FLAGS } from '../../src/pipeline/heap-tuning.js';
 
 /** The built CLI (tests run compiled from dist/ under npm test). */
 export const CLI = resolve(import.meta.dirname, '../../src/cli/main.js');
@@ -14,8 +15,9 @@ export const CLI = resolve(import.meta.dirname, '../../src/cli/main.js');
  * (node --import tsx --test test/...), the TypeScript entry through the same loader.
  */
 export function cliArgs(): string[] {
-  if (!import.meta.url.endsWith('.ts')) return [CLI];
-  return ['--import', resolve(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
+  // With node's flags as the modelwatch command passes them: the tests and the bench run what users run.
+  if (!import.meta.url.endsWith('.ts')) return [...AGENT_NODE_FLAGS, CLI];
+  return [...AGENT_NODE_FLAGS, '--import', resolve(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
 }
 
 export interface AgentPorts {

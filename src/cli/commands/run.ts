@@ -7,7 +7,7 @@ import { builtinRegistry } from '../../components.js';
 import { ConfigError, formatProblem } from '../../config/problems.js';
 import { loadConfig, type ResolvedConfig } from '../../config/resolve.js';
 import { Service } from '../../pipeline/service.js';
-import { tuneHeapForRecords } from '../../pipeline/heap-tuning.js';
+import { AGENT_NODE_FLAGS, missingNodeFlags, tuneHeapForRecords } from '../../pipeline/heap-tuning.js';
 import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { VERSION } from '../version.js';
 
@@ -78,6 +78,10 @@ export async function runAgent(files: string[]): Promise<number> {
     return 1;
   }
   const logger = createLogger(process.env.MODELWATCH_LOG_LEVEL ?? first.config.service.telemetry.logs.level);
+  const missing = missingNodeFlags();
+  if (missing.length > 0) {
+    logger.info({ missing, expected: AGENT_NODE_FLAGS }, 'node was started without the heap flags the modelwatch command passes: longer garbage-collection pauses and more memory under load (see README)');
+  }
   const agent = new Agent(files, logger);
   try {
     await agent.start(first.config);
