@@ -12,6 +12,7 @@
 // a stopped thread is started again after a delay that doubles while it keeps stopping.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../telemetry/logger.js';
+import { ThreadBusyTime } from '../telemetry/thread-busy.js';
 import type { Db } from './database.js';
 import { fitWalToDisk } from './wal-fit.js';
 
@@ -43,9 +44,8 @@ export class WalCheckpointer {
   private closed = false;
   private failing = false;
   private restartPages = RESTART_PAGES;
-  /** Busy seconds of threads that stopped, and of the running one when last read (a counter never goes back). */
-  private busyBefore = 0;
-  private busyNow = 0;
+  /** Across the threads started so far. */
+  private readonly busy = new ThreadBusyTime();
   private restartDelayMs: number;
   private respawn?: NodeJS.Timeout;
   /** Threads started again after one stopped. */
@@ -83,16 +83,13 @@ export class WalCheckpointer {
 
   /** Seconds the thread spent running (for modelwatch_event_loop_busy_seconds_total). */
   busySeconds(): number {
-    // A counter must not go back: read while the thread runs the figure can dip by a few µs, and a thread
-    // that has ended reads 0.
-    if (this.worker) this.busyNow = Math.max(this.busyNow, this.worker.performance.eventLoopUtilization().active / 1000);
-    return this.busyBefore + this.busyNow;
+    return this.busy.read(this.worker);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.respawn);
-    this.busySeconds();
+    this.busy.ended(this.worker);
     const w = this.worker;
     this.worker = undefined;
     if (w) await w.terminate();
@@ -116,9 +113,7 @@ export class WalCheckpointer {
   /** The thread died (an error, or it exited): SQLite's own checkpoint covers the WAL until it is back. */
   private stopped(worker: Worker, why: string): void {
     if (this.worker !== worker || this.closed) return;
-    this.busySeconds();
-    this.busyBefore += this.busyNow;
-    this.busyNow = 0;
+    this.busy.ended(worker);
     this.worker = undefined;
     this.logger.error({ err: why, restartInMs: this.restartDelayMs }, 'the WAL checkpoint thread stopped; SQLite checkpoints on the event loop until it is started again');
     this.respawn = setTimeout(() => {

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { Refusal } from './row.js';
 import type { IdIndexOptions, IdIndexStats } from './sqlite-ids/id-index.js';
+import { ThreadBusyTime } from '../../telemetry/thread-busy.js';
 
 /** What the thread is asked: rows ready to upsert, or records to map and write (store-batch.ts). */
 export type WriterRequest = { id: number; rows: unknown[][] } | { id: number; records: readonly ConsumerRecord[] };
@@ -22,10 +23,8 @@ function revive(e: { name: string; message: string; code?: string }): Error {
 
 export class SqliteWriterThread {
   private worker?: Worker;
-  /** Busy seconds of threads that ended (a restart after a crash), so the total never goes back. */
-  private busyBefore = 0;
-  /** The running thread's busy seconds when last read. */
-  private busyNow = 0;
+  /** Across the threads started so far (one is started again after a crash). */
+  private readonly busy = new ThreadBusyTime();
   private nextId = 0;
   private lastIdIndex?: IdIndexStats;
   private readonly waiting = new Map<number, { resolve: (refused: Refusal[]) => void; reject: (err: Error) => void }>();
@@ -59,10 +58,7 @@ export class SqliteWriterThread {
 
   /** Seconds the thread (every one started so far) spent running rather than waiting for work. */
   busySeconds(): number {
-    // Read from this thread while that one runs, the figure can come out a few µs lower than the last
-    // one: a counter must not go back (Prometheus would take it for a restart).
-    if (this.worker) this.busyNow = Math.max(this.busyNow, this.worker.performance.eventLoopUtilization().active / 1000);
-    return this.busyBefore + this.busyNow;
+    return this.busy.read(this.worker);
   }
 
   /** The id index as the thread reported it with its last reply. */
@@ -71,8 +67,7 @@ export class SqliteWriterThread {
   }
 
   async close(): Promise<void> {
-    this.busyBefore = this.busySeconds();
-    this.busyNow = 0;
+    this.busy.ended(this.worker);
     const w = this.worker;
     this.worker = undefined;
     if (w) await w.terminate();
@@ -98,9 +93,8 @@ export class SqliteWriterThread {
     const fail = (err: Error) => {
       // The thread died: fail what it held (the pipeline offers those batches again) and start afresh next time.
       if (this.worker === worker) {
+        this.busy.ended(worker);
         this.worker = undefined;
-        this.busyBefore += this.busyNow;
-        this.busyNow = 0;
       }
       for (const id of [...this.waiting.keys()]) this.settle(id, err);
     };
