@@ -7,6 +7,7 @@ import type { Db } from '../storage/database.js';
 import { FifoJournal, type EncodedChunk } from '../storage/fifo-journal.js';
 import type { Assembler, RootEntry } from './assembler.js';
 import { decodeModelChunk, ModelChunk, type ModelColumns } from './model-chunk.js';
+import { UnconfirmedChanges } from './unconfirmed-changes.js';
 
 /** Columns; `ids` holds null for a prediction id equal to traceId + spanId (the usual case). Checkpoints
  *  from before the journal held all roots in this form in their state. */
@@ -47,11 +48,9 @@ export interface RootChanges {
 
 export class RootsJournal {
   private readonly journal: FifoJournal<RootEntry>;
-  /** Taken by checkpoints that have not committed yet: a rolled-back one is written again. */
-  private unconfirmed: RootChanges[] = [];
-  /** Until a write commits, everything held is written afresh: no checkpoint yet (rows left by an earlier
-   *  consumer of this name must go), or one from before the journal (its roots were in the state). */
-  private rewrite = true;
+  /** Rewritten until a write commits when there is no checkpoint yet (rows left by an earlier consumer of
+   *  this name must go), or one from before the journal (its roots were in the state). */
+  private changes = new UnconfirmedChanges<RootChunk>(true);
 
   constructor(db: Db, private readonly owner: string) {
     this.journal = new FifoJournal(db, TABLE, decode);
@@ -60,38 +59,29 @@ export class RootsJournal {
   /** Restores the assembler from a checkpoint's state and this journal. */
   restore(assembler: Assembler, state: unknown): void {
     const { hadRoots } = assembler.restore(state, state === undefined ? [] : this.journal.load(this.owner));
-    this.rewrite = state === undefined || hadRoots;
+    this.changes = new UnconfirmedChanges(state === undefined || hadRoots);
   }
 
   /** In the checkpoint transaction. */
   persist(assembler: Assembler): void {
     const taken = assembler.takeRootChanges();
-    if (taken) this.unconfirmed.push(taken);
-    // Checkpoints failing for long: the changes kept outnumber the roots, and rewriting those is smaller.
-    if (!taken || unconfirmedEntries(this.unconfirmed) > assembler.rootCount) this.rewrite = true;
-    if (this.rewrite) {
-      this.unconfirmed = [];
+    const write = this.changes.take(taken?.chunk, taken?.removed ?? [], assembler.rootCount);
+    if (write === 'rewrite') {
       const all = new RootChunk();
       for (const { seq, value: r } of assembler.rootEntries()) all.add(seq, r.key, r.id, r.modelName, r.modelVersion, r.at);
       this.journal.clear(this.owner);
       this.journal.write(this.owner, [all.encoded()], [], assembler.lowRootSeq);
       return;
     }
-    const chunks = this.unconfirmed.map((c) => c.chunk.encoded());
-    this.journal.write(this.owner, chunks, this.unconfirmed.flatMap((c) => c.removed), assembler.lowRootSeq);
+    this.journal.write(this.owner, write.chunks.map((c) => c.encoded()), write.removed, assembler.lowRootSeq);
   }
 
   persisted(): void {
-    this.unconfirmed = [];
-    this.rewrite = false;
+    this.changes.confirmed();
   }
 
   /** Forgets the roots of a consumer no longer configured. */
   static forget(db: Db, owner: string): void {
     new FifoJournal(db, TABLE, decode).clear(owner);
   }
-}
-
-function unconfirmedEntries(changes: readonly RootChanges[]): number {
-  return changes.reduce((n, c) => n + c.chunk.size + c.removed.length, 0);
 }

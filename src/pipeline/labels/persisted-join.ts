@@ -7,23 +7,18 @@ import { joinOptions, type LabelJoinConfig } from './config.js';
 import { feedJoin } from './feed.js';
 import { LabelJoin, type LabelJoinEvents, type LabelJoinState } from './join.js';
 import { PendingChunk, PendingPredictionTable } from './pending-table.js';
+import { UnconfirmedChanges } from '../unconfirmed-changes.js';
 
 export class PersistedLabelJoin {
   private readonly join: LabelJoin;
   private readonly table: PendingPredictionTable;
-  /**
-   * Until a checkpoint commits, persist() replaces this owner's rows with everything held: before restore()
-   * no checkpoint accounts for the rows there (a renamed pipeline's), and after the join lost count of its
-   * changes (checkpoints failing for long) the table is behind. Cleared by restore() and persisted().
-   */
-  private rewrite = true;
+  /** Until restore(), no checkpoint accounts for the rows under this owner (a renamed pipeline's): the
+   *  first write replaces them. */
+  private changes = new UnconfirmedChanges<PendingChunk>(true);
   /** Rows restored from another owner id: moved to this one by the first persist() (in its transaction). */
   private adoptFrom?: string;
   /** Owner ids whose rows nobody reads any more: dropped by the first persist(). */
   private orphans: string[] = [];
-  /** What persist() wrote since the last committed checkpoint: a rolled-back one is written again. */
-  private unconfirmedAdded: PendingChunk[] = [];
-  private unconfirmedRemoved: number[] = [];
 
   constructor(db: Db, readonly owner: string, config: LabelJoinConfig, events: LabelJoinEvents) {
     this.join = new LabelJoin(joinOptions(config), events);
@@ -44,7 +39,7 @@ export class PersistedLabelJoin {
    * of the join from the checkpoint (if any). Rows of `orphans` are dropped at the next persist().
    */
   restore(state: LabelJoinState | undefined, from = this.owner, orphans: readonly string[] = []): void {
-    this.rewrite = false;
+    this.changes = new UnconfirmedChanges(false);
     this.join.loadPending(this.table.load(from));
     if (from !== this.owner) this.adoptFrom = from;
     this.orphans = orphans.filter((o) => o !== this.owner && o !== from);
@@ -55,30 +50,19 @@ export class PersistedLabelJoin {
   persist(): void {
     if (this.adoptFrom !== undefined) this.table.adopt(this.adoptFrom);
     for (const o of this.orphans) this.table.clear(o);
-    const added = this.join.takeAdded();
-    const removed = this.join.takeRemoved();
-    if (added !== undefined) {
-      this.unconfirmedAdded.push(added);
-      this.unconfirmedRemoved.push(...removed);
-    }
-    // Checkpoints failing for long: the changes kept outnumber the predictions held, and rewriting those is smaller.
-    if (added === undefined || this.unconfirmedRemoved.length + this.unconfirmedAdded.reduce((n, c) => n + c.size, 0) > this.join.pendingPredictions) this.rewrite = true;
-    if (this.rewrite) {
-      this.unconfirmedAdded = [];
-      this.unconfirmedRemoved = [];
+    const write = this.changes.take(this.join.takeAdded(), this.join.takeRemoved(), this.join.pendingPredictions);
+    if (write === 'rewrite') {
       const all = new PendingChunk();
       this.join.eachPendingFrom(0, (seq, id, model, version, cls, at) => all.add(seq, id, model, version, cls, at));
       this.table.clear();
       this.table.write([all], [], this.join.lowSeq);
       return;
     }
-    this.table.write(this.unconfirmedAdded, this.unconfirmedRemoved, this.join.lowSeq);
+    this.table.write(write.chunks, write.removed, this.join.lowSeq);
   }
 
   persisted(): void {
-    this.rewrite = false;
-    this.unconfirmedAdded = [];
-    this.unconfirmedRemoved = [];
+    this.changes.confirmed();
     this.adoptFrom = undefined;
     this.orphans = [];
   }
