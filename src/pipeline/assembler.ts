@@ -6,7 +6,8 @@
 import { FifoMap } from './fifo-map.js';
 import { KeyedColumns } from './keyed-columns.js';
 import type { ConsumerRecord, LateStage, PredictionRecord, StageRecord, WireRecord } from './records.js';
-import { RootChunk, type RootChanges, type RootColumns } from './roots-journal.js';
+import { RootChunk, type RootColumns } from './roots-journal.js';
+import { ChangesSinceTake, type TakenChanges } from './unconfirmed-changes.js';
 
 export interface AssemblerOptions {
   /** How long a child waits for its prediction, and a prediction for late children (ms). */
@@ -54,13 +55,12 @@ export class Assembler {
   /** children whose prediction never came (dropped after the TTL) */
   expired = 0;
   private nextRootSeq = 0;
-  /** Roots added since the last takeRootChanges(), and those removed from the middle; roots that leave
-   *  from the old end need nothing (the journal's low mark). Undefined once they outnumber the roots held
-   *  (checkpoints failing for long): the journal then rewrites what is held. */
-  private rootChanges: RootChanges | undefined = { chunk: new RootChunk(), removed: [] };
+  /** Roots added and removed since the last takeRootChanges(), for the journal. */
+  private readonly rootChanges: ChangesSinceTake<RootChunk>;
 
   constructor(private readonly opts: AssemblerOptions) {
     this.roots = new KeyedColumns(false, opts.maxEntries);
+    this.rootChanges = new ChangesSinceTake(() => new RootChunk(), opts.maxEntries);
   }
 
   process(records: readonly WireRecord[], at: number, out: ConsumerRecord[] = []): ConsumerRecord[] {
@@ -86,18 +86,15 @@ export class Assembler {
     }
     // The same prediction again (a retried send) moves to the young end, so the journal's order holds.
     const again = this.roots.slotOf(key);
-    const changes = this.rootChanges;
     if (again >= 0) {
-      changes?.removed.push(this.roots.seqAt(again));
+      this.rootChanges.removedSeq(this.roots.seqAt(again));
       this.roots.delete(key);
     }
     const seq = this.nextRootSeq++;
     const id = derived ? null : p.id;
     this.roots.add(key, seq, p.modelName, p.modelVersion, id, at);
-    if (changes !== undefined) {
-      changes.chunk.add(seq, key, id, p.modelName, p.modelVersion, at);
-      if (changes.chunk.size > this.opts.maxEntries || changes.removed.length > this.opts.maxEntries) this.rootChanges = undefined;
-    }
+    this.rootChanges.chunk?.add(seq, key, id, p.modelName, p.modelVersion, at);
+    this.rootChanges.appended();
     if (this.roots.size > this.opts.maxEntries) this.roots.dropOldest();
     return result;
   }
@@ -149,10 +146,8 @@ export class Assembler {
   }
 
   /** The root changes since the last call (for the checkpoint), undefined when too many were kept; afresh after. */
-  takeRootChanges(): RootChanges | undefined {
-    const c = this.rootChanges;
-    this.rootChanges = { chunk: new RootChunk(), removed: [] };
-    return c;
+  takeRootChanges(): TakenChanges<RootChunk> | undefined {
+    return this.rootChanges.take();
   }
 
   /** The oldest root's seq, or the next seq when none is held: no root below it is held. */
@@ -177,7 +172,7 @@ export class Assembler {
     this.waiting = new FifoMap();
     for (const [k, stages, at] of s.waiting) this.waiting.set(fromStoredKey(k), { stages, at });
     this.roots = new KeyedColumns(false, this.opts.maxEntries);
-    this.rootChanges = { chunk: new RootChunk(), removed: [] };
+    this.rootChanges.reset();
     this.expired = s.expired;
     if (s.roots) {
       this.nextRootSeq = 0;

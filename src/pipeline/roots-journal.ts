@@ -40,12 +40,6 @@ function decode(data: unknown): RootEntry[] {
 
 const TABLE = 'assembler_roots';
 
-/** What one checkpoint takes from the assembler: the roots added, and those removed from the middle. */
-export interface RootChanges {
-  chunk: RootChunk;
-  removed: number[];
-}
-
 export class RootsJournal {
   private readonly journal: FifoJournal<RootEntry>;
   /** Rewritten until a write commits when there is no checkpoint yet (rows left by an earlier consumer of
@@ -64,8 +58,7 @@ export class RootsJournal {
 
   /** In the checkpoint transaction. */
   persist(assembler: Assembler): void {
-    const taken = assembler.takeRootChanges();
-    const write = this.changes.take(taken?.chunk, taken?.removed ?? [], assembler.rootCount);
+    const write = this.changes.take(assembler.takeRootChanges(), assembler.rootCount);
     if (write === 'rewrite') {
       const all = new RootChunk();
       for (const { seq, value: r } of assembler.rootEntries()) all.add(seq, r.key, r.id, r.modelName, r.modelVersion, r.at);

@@ -3,8 +3,8 @@
 // other being configured.
 // Pure and in memory (consume() does no I/O). What must outlive a restart is handed over two ways:
 // toJSON() for the small parts (early labels, recently joined ids) that go into the processor snapshot,
-// and, for the pending predictions, which are many, `takeAdded()` (those added since, already in the
-// table's chunk format) and `takeRemoved()` (tombstones): they live in a table (see pending-table.ts),
+// and, for the pending predictions, which are many, `takeChanges()` (those added since, already in the
+// table's chunk format, and tombstones for those removed): they live in a table (see pending-table.ts),
 // written only in the checkpoint transaction, a chunk at a time.
 //
 // Time is the queue's receive time (`at`), never the wall clock, so a replay after a crash expires and
@@ -13,6 +13,7 @@
 
 import { FifoMap } from '../fifo-map.js';
 import { PendingStore } from './pending-store.js';
+import { ChangesSinceTake, type TakenChanges } from '../unconfirmed-changes.js';
 import { PendingChunk } from './pending-table.js';
 
 /** A prediction that can still receive its label. */
@@ -74,19 +75,17 @@ export class LabelJoin {
   private readonly pending: PendingStore;
   private readonly early = new FifoMap<string, EarlyLabel>();
   private readonly joined = new FifoMap<string, true>();
-  /** Seqs of pending predictions removed from the middle (a label came, the id came again) since the
-   *  last takeRemoved(): tombstones for the table. Those that leave from the old end need none. */
-  private removed: number[] = [];
   /**
-   * Predictions added since the last takeAdded(), appended as they come: built at the checkpoint, the chunk
-   * of ~10k predictions a second held the event loop ~2 ms more. Undefined once more were added or removed
-   * than the join holds (checkpoints failing for long): rewriting what is held is then the smaller write.
+   * Pending predictions added since the last takeChanges(), appended as they come (built at the checkpoint,
+   * the chunk of ~10k predictions a second held the event loop ~2 ms more), and those removed from the
+   * middle (a label came, the id came again): tombstones for the table.
    */
-  private added: PendingChunk | undefined = new PendingChunk();
+  private readonly changes: ChangesSinceTake<PendingChunk>;
   private nextSeq = 0;
 
   constructor(private readonly opts: LabelJoinOptions, private readonly events: LabelJoinEvents) {
     this.pending = new PendingStore(opts.maxPendingPredictions);
+    this.changes = new ChangesSinceTake(() => new PendingChunk(), opts.maxPendingPredictions);
   }
 
   get pendingPredictions(): number {
@@ -117,8 +116,8 @@ export class LabelJoin {
     this.removePending(p.id);
     const entry: PendingPrediction = { id: p.id, modelName: p.modelName, modelVersion: p.modelVersion, predictedClass: p.predictedClass, atMs: at, seq: this.nextSeq++ };
     this.pending.addPrediction(entry);
-    this.added?.add(entry.seq, p.id, p.modelName, p.modelVersion, p.predictedClass, at);
-    if (this.added !== undefined && this.added.size > this.opts.maxPendingPredictions) this.forgetChanges();
+    this.changes.chunk?.add(entry.seq, p.id, p.modelName, p.modelVersion, p.predictedClass, at);
+    this.changes.appended();
     while (this.pending.size > this.opts.maxPendingPredictions) this.pending.dropOldest();
   }
 
@@ -151,21 +150,12 @@ export class LabelJoin {
     }
   }
 
-  /** Seqs removed from the middle since the last call (for persist()). */
-  takeRemoved(): number[] {
-    const r = this.removed;
-    this.removed = [];
-    return r;
-  }
-
   /**
-   * The predictions added since the last call, oldest first, as a chunk for the table; undefined when the
-   * changes were too many to keep (then the table must be rewritten from `eachPendingFrom(0, ...)`).
+   * The predictions added (oldest first, as a chunk for the table) and removed since the last call;
+   * undefined when they were too many to keep (then the table is rewritten from `eachPendingFrom(0, ...)`).
    */
-  takeAdded(): PendingChunk | undefined {
-    const a = this.added;
-    this.added = new PendingChunk();
-    return a;
+  takeChanges(): TakenChanges<PendingChunk> | undefined {
+    return this.changes.take();
   }
 
   /** The next prediction's seq: everything held is below it. */
@@ -182,8 +172,7 @@ export class LabelJoin {
   loadPending(rows: Iterable<PendingPrediction>): void {
     this.pending.clear();
     // They come from the table: nothing to write back.
-    this.added = new PendingChunk();
-    this.removed = [];
+    this.changes.reset();
     const sorted = [...rows].sort((a, b) => a.seq - b.seq);
     for (const r of sorted) this.pending.addPrediction(r);
     if (sorted.length > 0) this.nextSeq = Math.max(this.nextSeq, sorted[sorted.length - 1].seq + 1);
@@ -200,21 +189,14 @@ export class LabelJoin {
     for (const l of state.early) this.early.set(l.id, l);
     this.joined.clear();
     for (const id of state.joined) this.joined.set(id, true);
-    this.removed = [];
+    this.changes.reset();
   }
 
   private removePending(id: string): void {
     const e = this.pending.get(id);
     if (e === undefined) return;
     this.pending.delete(id);
-    this.removed.push(e.seq);
-    if (this.removed.length > this.opts.maxPendingPredictions) this.forgetChanges();
-  }
-
-  /** Changes since the last take are more than the join holds: the next persist rewrites what is held. */
-  private forgetChanges(): void {
-    this.added = undefined;
-    this.removed = [];
+    this.changes.removedSeq(e.seq);
   }
 
   private emit(id: string, modelName: string, modelVersion: string, predictedClass: string, actualClass: string): void {

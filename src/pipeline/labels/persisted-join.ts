@@ -50,7 +50,7 @@ export class PersistedLabelJoin {
   persist(): void {
     if (this.adoptFrom !== undefined) this.table.adopt(this.adoptFrom);
     for (const o of this.orphans) this.table.clear(o);
-    const write = this.changes.take(this.join.takeAdded(), this.join.takeRemoved(), this.join.pendingPredictions);
+    const write = this.changes.take(this.join.takeChanges(), this.join.pendingPredictions);
     if (write === 'rewrite') {
       const all = new PendingChunk();
       this.join.eachPendingFrom(0, (seq, id, model, version, cls, at) => all.add(seq, id, model, version, cls, at));
