@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { limitPageCache } from './page-cache.js';
 
 export type Db = Database.Database;
 
@@ -35,6 +36,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
+    limitPageCache(db);
   } catch (err) {
     db.close();
     if (err instanceof StorageError) throw err;
