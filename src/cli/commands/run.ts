@@ -7,7 +7,7 @@ import { builtinRegistry } from '../../components.js';
 import { ConfigError, formatProblem } from '../../config/problems.js';
 import { loadConfig, type ResolvedConfig } from '../../config/resolve.js';
 import { Service } from '../../pipeline/service.js';
-import { AGENT_NODE_FLAGS, missingNodeFlags, tuneHeapForRecords } from '../../pipeline/heap-tuning.js';
+import { AGENT_NODE_FLAGS, missingNodeFlags, releaseYoungGenerationFlag, tuneHeapForRecords } from '../../pipeline/heap-tuning.js';
 import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { VERSION } from '../version.js';
 
@@ -117,6 +117,7 @@ export function registerRunCommand(program: Command): void {
     .option('-c, --config <file...>', 'config files, merged left to right', ['config/modelwatch.yaml'])
     .action(async (opts: { config: string[] }) => {
       tuneHeapForRecords();
+      releaseYoungGenerationFlag();
       process.exitCode = await runAgent(opts.config);
     });
 }

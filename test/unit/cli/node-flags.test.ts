@@ -30,3 +30,27 @@ test('a process knows whether it was started with them: on the command line, in 
   assert.deepEqual(run(flags), []);
   assert.deepEqual(run([], flags.join(' ')), []);
 });
+
+test("with the flag released, a thread started after it gets its resourceLimits' young generation, not the flag's", () => {
+  const module = pathToFileURL(join(import.meta.dirname, '../../../src/pipeline/heap-tuning.js')).href;
+  // The thread churns through short-lived garbage, so its new space grows to whatever limit it has.
+  const thread = `
+    const { parentPort } = require('node:worker_threads');
+    const v8 = require('node:v8');
+    let keep = [];
+    for (let i = 0; i < 2e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 20000) keep = []; }
+    parentPort.postMessage(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);`;
+  const script = (release: boolean) => `
+    import(${JSON.stringify(module)}).then((m) => {
+      if (${release}) m.releaseYoungGenerationFlag();
+      const { Worker } = require('node:worker_threads');
+      const w = new Worker(${JSON.stringify(thread)}, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      w.on('message', (bytes) => { console.log(bytes); w.terminate(); });
+    })`;
+  const newSpaceMiB = (release: boolean) =>
+    Number(execFileSync(process.execPath, [...flags, '-e', script(release)], { env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8' })) / 2 ** 20;
+  const held = newSpaceMiB(false);
+  const released = newSpaceMiB(true);
+  assert.ok(held > 8, `with the flag in force the thread's new space should outgrow its 8 MiB limit, got ${held} MiB`);
+  assert.ok(released <= 8, `released: ${released} MiB`);
+});
