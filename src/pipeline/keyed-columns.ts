@@ -15,8 +15,12 @@
 // bound (one key in, the oldest out) keeps each deleted entry as a hole until its table fills, then
 // allocates a new table, ~45 bytes per key added, all of it large objects for the major collections.
 // The table is sized for the expected bound at the start, so it does not grow under a steady load.
+//
+// Keys that are hex ids or UUIDs are kept as bytes in the chunk (packed-keys.ts), so the id strings of
+// the records coming in die young instead of living here for the seconds each entry is held.
 
 import { HashSlots } from './hash-slots.js';
+import { NOT_PACKED, PACKED_BYTES, packedEquals, packKey, unpackKey } from './packed-keys.js';
 import { stringHash } from './string-hash.js';
 
 const CHUNK_BITS = 12;
@@ -44,9 +48,14 @@ class Interner {
   }
 }
 
+/** Stands in the keys column for a key held in the packed column. */
+const PACKED = Symbol('packed');
+
 /** CHUNK consecutive positions; a null key is a hole (or a position not yet used). */
 class Chunk {
-  readonly keys: (string | null)[] = new Array(CHUNK).fill(null);
+  readonly keys: (string | typeof PACKED | null)[] = new Array(CHUNK).fill(null);
+  readonly packed = Buffer.alloc(CHUNK * PACKED_BYTES);
+  readonly forms = new Uint8Array(CHUNK);
   readonly hashes = new Int32Array(CHUNK);
   readonly seqs = new Float64Array(CHUNK);
   readonly at = new Float64Array(CHUNK);
@@ -58,6 +67,34 @@ class Chunk {
   release(): void {
     this.keys.fill(null);
     this.extras.fill(null);
+  }
+
+  setKey(i: number, key: string): void {
+    const form = packKey(key, this.packed, i * PACKED_BYTES);
+    this.forms[i] = form;
+    this.keys[i] = form === NOT_PACKED ? key : PACKED;
+  }
+
+  keyIs(i: number, key: string): boolean {
+    const k = this.keys[i];
+    return k === PACKED ? packedEquals(this.packed, i * PACKED_BYTES, this.forms[i], key) : k === key;
+  }
+
+  /** The key at i, null for a hole. */
+  keyAt(i: number): string | null {
+    const k = this.keys[i];
+    return k === PACKED ? unpackKey(this.packed, i * PACKED_BYTES, this.forms[i]) : k;
+  }
+
+  /** Copies the key at `from`'s fi to ti here, and makes fi a hole. */
+  moveKey(from: Chunk, fi: number, ti: number): void {
+    const k = from.keys[fi];
+    this.keys[ti] = k;
+    if (k === PACKED) {
+      this.forms[ti] = from.forms[fi];
+      from.packed.copy(this.packed, ti * PACKED_BYTES, fi * PACKED_BYTES, (fi + 1) * PACKED_BYTES);
+    }
+    from.keys[fi] = null;
   }
 }
 
@@ -112,7 +149,7 @@ export class KeyedColumns {
     const c = index < this.chunks.length ? this.chunks[index] : this.newChunk();
     const i = pos & CHUNK_MASK;
     const hash = this.hashOf(key);
-    c.keys[i] = key;
+    c.setKey(i, key);
     c.hashes[i] = hash;
     c.seqs[i] = seq;
     c.at[i] = atMs;
@@ -150,7 +187,7 @@ export class KeyedColumns {
   }
 
   keyAt(slot: number): string {
-    return this.chunkAt(slot).keys[slot & CHUNK_MASK]!;
+    return this.chunkAt(slot).keyAt(slot & CHUNK_MASK)!;
   }
   seqAt(slot: number): number {
     return this.chunkAt(slot).seqs[slot & CHUNK_MASK];
@@ -197,7 +234,7 @@ export class KeyedColumns {
     for (let pos = this.firstAtOrAbove(fromSeq); pos < this.tail; pos++) {
       const c = this.chunkAt(pos);
       const i = pos & CHUNK_MASK;
-      const key = c.keys[i];
+      const key = c.keyAt(i);
       if (key !== null) fn(c.seqs[i], key, c.modelNames[i], c.modelVersions[i], c.extras[i], c.at[i]);
     }
   }
@@ -233,7 +270,7 @@ export class KeyedColumns {
     const table = this.table;
     for (let b = table.nextWithHash(hash, table.home(hash)); b >= 0; b = table.nextWithHash(hash, b + 1)) {
       const pos = this.posOf(table.refAt(b));
-      if (this.chunkAt(pos).keys[pos & CHUNK_MASK] === key) return b;
+      if (this.chunkAt(pos).keyIs(pos & CHUNK_MASK, key)) return b;
     }
     return -1;
   }
@@ -292,19 +329,17 @@ export class KeyedColumns {
     for (let pos = this.head; pos < this.tail; pos++) {
       const f = this.chunkAt(pos);
       const fi = pos & CHUNK_MASK;
-      const key = f.keys[fi];
-      if (key === null) continue;
+      if (f.keys[fi] === null) continue;
       if (to !== pos) {
         const t = this.chunkAt(to);
         const ti = to & CHUNK_MASK;
-        t.keys[ti] = key;
+        t.moveKey(f, fi, ti);
         t.hashes[ti] = f.hashes[fi];
         t.seqs[ti] = f.seqs[fi];
         t.at[ti] = f.at[fi];
         t.modelNames[ti] = f.modelNames[fi];
         t.modelVersions[ti] = f.modelVersions[fi];
         t.extras[ti] = f.extras[fi];
-        f.keys[fi] = null;
         f.extras[fi] = null;
       }
       to++;

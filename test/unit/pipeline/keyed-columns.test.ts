@@ -14,6 +14,28 @@ interface Root {
   at: number;
 }
 
+/**
+ * Key number n in one of five forms: hex ids of 24 and 4 bytes and UUIDs are held packed, the hex id in
+ * upper case and a plain string are not; the same n in different forms are different keys.
+ */
+function mixedKey(n: number, form: number): string {
+  const hex = 'abcdef' + n.toString(16).padStart(42, '0');
+  switch (form) {
+    case 0:
+      return hex;
+    case 1: {
+      const h = hex.slice(16);
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    }
+    case 2:
+      return hex.toUpperCase();
+    case 3:
+      return 'ab' + n.toString(16).padStart(6, '0');
+    default:
+      return `t${n}`;
+  }
+}
+
 /** Positions starting at 0, and just below where the table's refs wrap (2^30) and int32 ends (2^31, 2^32). */
 const FIRST_POSITIONS = [0, 2 ** 30 - 5000, 2 ** 31 - 7000, 2 ** 32 - 3000];
 
@@ -29,7 +51,7 @@ test('random roots give the same answers, in the same order, as a Map, wherever 
       slot < 0 ? undefined : { seq: store.seqAt(slot), modelName: store.modelNameAt(slot), modelVersion: store.modelVersionAt(slot), id: store.extraAt(slot), at: store.atMsAt(slot) };
     for (let i = 0; i < 60_000; i++) {
       const op = u();
-      const key = `t${Math.floor(u() * 5000)}`;
+      const key = mixedKey(Math.floor(u() * 1000), Math.floor(u() * 5));
       if (op < 0.55) {
         // As the assembler does: a key sent again leaves its place first.
         if (ref.has(key)) {
@@ -73,8 +95,9 @@ test('positions full of holes are compacted: order and lookups stay right, memor
   // The oldest stays while two of every three newer ones leave from the middle: holes fill the ring.
   add('pinned');
   for (let i = 0; i < 20_000; i++) {
-    add(`k${i}`);
-    if (i % 3 !== 0) assert.equal(store.delete(`k${i}`), ref.delete(`k${i}`));
+    const key = mixedKey(i, i % 5);
+    add(key);
+    if (i % 3 !== 0) assert.equal(store.delete(key), ref.delete(key));
   }
   for (const [key, s] of ref) assert.equal(store.seqAt(store.slotOf(key)), s, key);
   // ~6,700 entries held over 20,000 positions: at most half of the chunks' positions are holes.
@@ -87,33 +110,38 @@ test('positions full of holes are compacted: order and lookups stay right, memor
   assert.deepEqual(later, [...ref.values()].filter((s) => s >= 15_000));
 });
 
-test('held at its bound with counter ids, every held key is found and every dropped one is gone', () => {
+test('held at its bound with counter ids (plain and hex), every held key is found and every dropped one is gone', () => {
   // Ids that differ only in their last characters, as counters do, through several ring doublings and
   // then a long run at the bound: the hash table's probe runs, and the removals that shift them back.
   const store = new KeyedColumns(false);
   const ref = new Map<string, number>();
   const bound = 40_000;
   const n = 150_000;
-  const id = (i: number) => `pred-${String(i).padStart(9, '0')}`;
-  for (let i = 0; i < n; i++) {
-    store.add(id(i), i, 'm', '1', null, i);
-    ref.set(id(i), i);
-    if (store.size > bound) {
-      store.dropOldest();
-      ref.delete(ref.keys().next().value!);
+  const counter = (i: number) => `pred-${String(i).padStart(9, '0')}`;
+  const hexCounter = (i: number) => i.toString(16).padStart(48, '0');
+  for (const id of [counter, hexCounter]) {
+    store.clear();
+    ref.clear();
+    for (let i = 0; i < n; i++) {
+      store.add(id(i), i, 'm', '1', null, i);
+      ref.set(id(i), i);
+      if (store.size > bound) {
+        store.dropOldest();
+        ref.delete(ref.keys().next().value!);
+      }
+      // Now and then a label takes a recent prediction from the middle.
+      if (i % 997 === 0 && i >= 5) assert.equal(store.delete(id(i - 5)), ref.delete(id(i - 5)));
     }
-    // Now and then a label takes a recent prediction from the middle.
-    if (i % 997 === 0 && i >= 5) assert.equal(store.delete(id(i - 5)), ref.delete(id(i - 5)));
+    assert.equal(store.size, ref.size);
+    for (let i = 0; i < n; i++) {
+      const slot = store.slotOf(id(i));
+      const want = ref.get(id(i));
+      assert.equal(slot >= 0 ? store.seqAt(slot) : undefined, want, id(i));
+    }
+    assert.equal(store.oldestSeq(), ref.values().next().value);
+    // Chunks the head has passed are let go: the positions held span about the bound.
+    assert.ok(store.chunksHeld <= Math.ceil(bound / 4096) + 1, `${store.chunksHeld} chunks`);
   }
-  assert.equal(store.size, ref.size);
-  for (let i = 0; i < n; i++) {
-    const slot = store.slotOf(id(i));
-    const want = ref.get(id(i));
-    assert.equal(slot >= 0 ? store.seqAt(slot) : undefined, want, id(i));
-  }
-  assert.equal(store.oldestSeq(), ref.values().next().value);
-  // Chunks the head has passed are let go: the positions held span about the bound.
-  assert.ok(store.chunksHeld <= Math.ceil(bound / 4096) + 1, `${store.chunksHeld} chunks`);
 });
 
 test('emptied and filled again, from the oldest end, the store reuses its chunks and keeps no entry', () => {
