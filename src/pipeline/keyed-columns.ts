@@ -15,17 +15,12 @@
 // bound (one key in, the oldest out) keeps each deleted entry as a hole until its table fills, then
 // allocates a new table, ~45 bytes per key added, all of it large objects for the major collections.
 // The table is sized for the expected bound at the start, so it does not grow under a steady load.
-//
-// Keys that are hex ids or UUIDs are kept as bytes in the chunk (packed-keys.ts), so the id strings of
-// the records coming in die young instead of living here for the seconds each entry is held.
+// What a chunk holds, and how: keyed-columns-chunk.ts.
 
 import { HashSlots } from './hash-slots.js';
-import { NOT_PACKED, PACKED_BYTES, packedEquals, packKey, unpackKey } from './packed-keys.js';
+import { CHUNK, CHUNK_BITS, CHUNK_MASK, Chunk } from './keyed-columns-chunk.js';
 import { stringHash } from './string-hash.js';
 
-const CHUNK_BITS = 12;
-const CHUNK = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK - 1;
 /** The table holds positions modulo 2^30 (ref + 1 fits an Int32); the positions held span far less. */
 const REF_MASK = 2 ** 30 - 1;
 /** A table sized up front takes at most this many buckets (8 MiB); a larger one doubles as entries come. */
@@ -33,71 +28,6 @@ const MAX_PRESIZED_BUCKETS = 2 ** 20;
 const MIN_BUCKETS = 2048;
 /** Retired chunks kept for reuse: at the bound one chunk retires as one fills. */
 const SPARE_CHUNKS = 2;
-
-/** Strings many entries share (model names and versions, classes): one copy each, at most this many. */
-const INTERN_LIMIT = 4096;
-
-class Interner {
-  private readonly seen = new Map<string, string>();
-  get(s: string): string {
-    const hit = this.seen.get(s);
-    if (hit !== undefined) return hit;
-    if (this.seen.size >= INTERN_LIMIT) this.seen.clear();
-    this.seen.set(s, s);
-    return s;
-  }
-}
-
-/** Stands in the keys column for a key held in the packed column. */
-const PACKED = Symbol('packed');
-
-/** CHUNK consecutive positions; a null key is a hole (or a position not yet used). */
-class Chunk {
-  readonly keys: (string | typeof PACKED | null)[] = new Array(CHUNK).fill(null);
-  readonly packed = Buffer.alloc(CHUNK * PACKED_BYTES);
-  readonly forms = new Uint8Array(CHUNK);
-  readonly hashes = new Int32Array(CHUNK);
-  readonly seqs = new Float64Array(CHUNK);
-  readonly at = new Float64Array(CHUNK);
-  readonly modelNames: string[] = new Array(CHUNK).fill('');
-  readonly modelVersions: string[] = new Array(CHUNK).fill('');
-  readonly extras: (string | null)[] = new Array(CHUNK).fill(null);
-
-  /** Lets go of the unique strings (model names and versions are interned, few). */
-  release(): void {
-    this.keys.fill(null);
-    this.extras.fill(null);
-  }
-
-  setKey(i: number, key: string): void {
-    const form = packKey(key, this.packed, i * PACKED_BYTES);
-    this.forms[i] = form;
-    this.keys[i] = form === NOT_PACKED ? key : PACKED;
-  }
-
-  keyIs(i: number, key: string): boolean {
-    const k = this.keys[i];
-    return k === PACKED ? packedEquals(this.packed, i * PACKED_BYTES, this.forms[i], key) : k === key;
-  }
-
-  /** The key at i, null for a hole. */
-  keyAt(i: number): string | null {
-    const k = this.keys[i];
-    return k === PACKED ? unpackKey(this.packed, i * PACKED_BYTES, this.forms[i]) : k;
-  }
-
-  /** Copies the key at `from`'s fi to ti here, and makes fi a hole. */
-  moveKey(from: Chunk, fi: number, ti: number): void {
-    const k = from.keys[fi];
-    this.keys[ti] = k;
-    if (k === PACKED) {
-      this.forms[ti] = from.forms[fi];
-      from.packed.copy(this.packed, ti * PACKED_BYTES, fi * PACKED_BYTES, (fi + 1) * PACKED_BYTES);
-    }
-    from.keys[fi] = null;
-  }
-}
-
 /** What each entry holds besides its key: `extra` is the one column that differs between the users. */
 export type EachEntry = (seq: number, key: string, modelName: string, modelVersion: string, extra: string | null, atMs: number) => void;
 
@@ -111,17 +41,16 @@ export class KeyedColumns {
   private chunks: Chunk[] = [];
   private spare: Chunk[] = [];
   private table: HashSlots;
-  private readonly interned = new Interner();
   /** The last key hashed and its hash: callers look a key up, then add or delete it. */
   private lastKey: string | null = null;
   private lastHash = 0;
 
   /**
-   * `internExtra`: whether the extra column holds few distinct values (classes), not unique ones (ids).
+   * `fewExtras`: whether the extra column holds few distinct values (classes), not unique ones (ids).
    * `expectedEntries`: the bound the owner holds it to, for the table's size. `firstPosition` is for tests
    * (positions near 2^30 cross the wrap of the table's refs).
    */
-  constructor(private readonly internExtra: boolean, expectedEntries = 0, firstPosition = 0) {
+  constructor(private readonly fewExtras: boolean, expectedEntries = 0, firstPosition = 0) {
     this.table = new HashSlots(Math.min(MAX_PRESIZED_BUCKETS, Math.max(MIN_BUCKETS, nextPowerOfTwo(2 * expectedEntries))));
     this.head = this.tail = firstPosition;
     this.base = firstPosition - (firstPosition & CHUNK_MASK);
@@ -153,9 +82,7 @@ export class KeyedColumns {
     c.hashes[i] = hash;
     c.seqs[i] = seq;
     c.at[i] = atMs;
-    c.modelNames[i] = this.interned.get(modelName);
-    c.modelVersions[i] = this.interned.get(modelVersion);
-    c.extras[i] = this.internExtra && extra !== null ? this.interned.get(extra) : extra;
+    c.setValues(i, modelName, modelVersion, extra);
     this.table.insert(hash, pos & REF_MASK);
     this.count++;
   }
@@ -196,13 +123,13 @@ export class KeyedColumns {
     return this.chunkAt(slot).at[slot & CHUNK_MASK];
   }
   modelNameAt(slot: number): string {
-    return this.chunkAt(slot).modelNames[slot & CHUNK_MASK];
+    return this.chunkAt(slot).modelName(slot & CHUNK_MASK);
   }
   modelVersionAt(slot: number): string {
-    return this.chunkAt(slot).modelVersions[slot & CHUNK_MASK];
+    return this.chunkAt(slot).modelVersion(slot & CHUNK_MASK);
   }
   extraAt(slot: number): string | null {
-    return this.chunkAt(slot).extras[slot & CHUNK_MASK];
+    return this.chunkAt(slot).extra(slot & CHUNK_MASK);
   }
 
   /** The oldest entry's queue time and seq (expiry checks them on every record). */
@@ -235,7 +162,7 @@ export class KeyedColumns {
       const c = this.chunkAt(pos);
       const i = pos & CHUNK_MASK;
       const key = c.keyAt(i);
-      if (key !== null) fn(c.seqs[i], key, c.modelNames[i], c.modelVersions[i], c.extras[i], c.at[i]);
+      if (key !== null) fn(c.seqs[i], key, c.modelName(i), c.modelVersion(i), c.extra(i), c.at[i]);
     }
   }
 
@@ -276,7 +203,7 @@ export class KeyedColumns {
   }
 
   private newChunk(): Chunk {
-    const c = this.spare.pop() ?? new Chunk();
+    const c = this.spare.pop() ?? new Chunk(this.fewExtras);
     this.chunks.push(c);
     return c;
   }
@@ -337,10 +264,7 @@ export class KeyedColumns {
         t.hashes[ti] = f.hashes[fi];
         t.seqs[ti] = f.seqs[fi];
         t.at[ti] = f.at[fi];
-        t.modelNames[ti] = f.modelNames[fi];
-        t.modelVersions[ti] = f.modelVersions[fi];
-        t.extras[ti] = f.extras[fi];
-        f.extras[fi] = null;
+        t.moveValues(f, fi, ti);
       }
       to++;
     }

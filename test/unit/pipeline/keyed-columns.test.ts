@@ -166,3 +166,38 @@ test('emptied and filled again, from the oldest end, the store reuses its chunks
   store.add('again', seq, 'm', 'v', null, 0);
   assert.equal(store.seqAt(store.slotOf('again')), seq);
 });
+
+test('values unique to each entry stay right through many compactions into the same chunk', () => {
+  // Entries pinned at the head keep the first chunk alive while compactions move entries into it again
+  // and again, each bringing values that chunk has not listed: its list of values is rebuilt on the way,
+  // and the pinned entries' values must survive that.
+  const store = new KeyedColumns(true, 0);
+  const ref = new Map<string, [string, string, string | null]>();
+  const PINNED = 100;
+  let seq = 0;
+  const add = (key: string, values: [string, string, string | null]) => {
+    store.add(key, seq++, values[0], values[1], values[2], 0);
+    ref.set(key, values);
+  };
+  for (let p = 0; p < PINNED; p++) add(`pinned-${p}`, [`pm-${p}`, `pv-${p}`, p % 2 ? null : `pc-${p}`]);
+  const recent: string[] = [];
+  for (let i = 0; i < 400_000; i++) {
+    const key = mixedKey(i, i % 5);
+    add(key, [`name-${i}`, `version-${i}`, i % 7 === 0 ? null : `class-${i}`]);
+    // Two of every three new ones leave at once; of the rest, the oldest but the pinned beyond 3,000.
+    if (i % 3 !== 0) {
+      store.delete(key);
+      ref.delete(key);
+    } else recent.push(key);
+    if (recent.length > 3000) {
+      const oldest = recent.shift()!;
+      store.delete(oldest);
+      ref.delete(oldest);
+    }
+  }
+  assert.equal(store.size, ref.size);
+  for (const [key, values] of ref) {
+    const slot = store.slotOf(key);
+    assert.deepEqual([store.modelNameAt(slot), store.modelVersionAt(slot), store.extraAt(slot)], values, key);
+  }
+});
