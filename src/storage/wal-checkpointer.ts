@@ -25,10 +25,13 @@ const FALLBACK_PAGES = 16384;
 /** A thread that stopped is started again after this long, doubled at each stop in a row up to a minute. */
 const RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 60_000;
+/** A thread that ran this long before it stopped is started again after the first delay, not a longer one. */
+const HEALTHY_AFTER_MS = 60_000;
 
 export interface CheckpointerOptions {
   intervalMs?: number;
   restartDelayMs?: number;
+  healthyAfterMs?: number;
 }
 
 export interface CheckpointerData {
@@ -48,6 +51,7 @@ export class WalCheckpointer {
   private readonly busy = new ThreadBusyTime();
   private restartDelayMs: number;
   private respawn?: NodeJS.Timeout;
+  private startedAt = 0;
   /** Threads started again after one stopped. */
   respawns = 0;
   /** The thread's checkpoints, and the WAL's length and the pages not yet copied after the last one. */
@@ -60,7 +64,8 @@ export class WalCheckpointer {
   /** Starts the thread for a database on disk (an in-memory one has no WAL); undefined otherwise. */
   static start(db: Db, sync: 'normal' | 'full', logger: Logger, opts: CheckpointerOptions = {}): WalCheckpointer | undefined {
     if (db.memory) return undefined;
-    const c = new WalCheckpointer(db, { path: db.name, sync, intervalMs: opts.intervalMs ?? INTERVAL_MS }, logger, opts.restartDelayMs ?? RESTART_DELAY_MS);
+    const data = { path: db.name, sync, intervalMs: opts.intervalMs ?? INTERVAL_MS };
+    const c = new WalCheckpointer(db, data, logger, opts.restartDelayMs ?? RESTART_DELAY_MS, opts.healthyAfterMs ?? HEALTHY_AFTER_MS);
     c.fit();
     c.spawn();
     return c;
@@ -71,6 +76,7 @@ export class WalCheckpointer {
     private readonly data: CheckpointerData,
     private readonly logger: Logger,
     private readonly firstRestartDelayMs: number,
+    private readonly healthyAfterMs: number,
   ) {
     this.restartDelayMs = firstRestartDelayMs;
   }
@@ -108,6 +114,7 @@ export class WalCheckpointer {
     worker.on('error', (err) => this.stopped(worker, err.message));
     worker.on('exit', (code) => this.stopped(worker, `exited with code ${code}`));
     this.worker = worker;
+    this.startedAt = Date.now();
   }
 
   /** The thread died (an error, or it exited): SQLite's own checkpoint covers the WAL until it is back. */
@@ -115,6 +122,9 @@ export class WalCheckpointer {
     if (this.worker !== worker || this.closed) return;
     this.busy.ended(worker);
     this.worker = undefined;
+    // The delay doubles only while threads keep stopping soon after they start: one good checkpoint
+    // between two stops is not enough to start again from the first delay.
+    if (Date.now() - this.startedAt >= this.healthyAfterMs) this.restartDelayMs = this.firstRestartDelayMs;
     this.logger.error({ err: why, restartInMs: this.restartDelayMs }, 'the WAL checkpoint thread stopped; SQLite checkpoints on the event loop until it is started again');
     this.respawn = setTimeout(() => {
       if (this.closed) return;
@@ -134,7 +144,6 @@ export class WalCheckpointer {
     }
     if (this.failing) this.logger.info('WAL checkpoints work again');
     this.failing = false;
-    this.restartDelayMs = this.firstRestartDelayMs;
     this.checkpoints++;
     this.walPages = r.walPages;
     this.behindPages = r.walPages - r.copiedPages;

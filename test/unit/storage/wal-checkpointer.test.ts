@@ -83,6 +83,38 @@ test('a thread that dies is started again, and its busy time keeps counting up',
   }
 });
 
+test('threads that keep dying soon after they start wait longer each time; one that ran a while starts again soon', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-wal-'));
+  const db = openDatabase(join(dir, 'agent.db'), { sync: 'normal' });
+  const delays: number[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void delays.push(...[JSON.parse(line).restartInMs].filter((d) => d !== undefined)) });
+  const healthyAfterMs = 3000;
+  const checkpointer = WalCheckpointer.start(db, 'normal', logger, { intervalMs: 20, restartDelayMs: 40, healthyAfterMs })!;
+  const internals = checkpointer as unknown as { worker?: { terminate(): Promise<number> } };
+  const until = async (what: string, ok: () => boolean) => {
+    for (let i = 0; i < 250 && !ok(); i++) await sleep(20);
+    assert.ok(ok(), what);
+  };
+  try {
+    // Each thread is ended right after its first good checkpoint: the delay doubles every time.
+    for (let round = 0; round < 3; round++) {
+      const before = checkpointer.checkpoints;
+      await until(`thread ${round} checkpoints`, () => internals.worker !== undefined && checkpointer.checkpoints > before);
+      await internals.worker!.terminate();
+    }
+    assert.deepEqual(delays, [40, 80, 160]);
+    // The next thread runs past healthyAfterMs before it ends: back to the first delay.
+    await until('a fourth thread', () => checkpointer.respawns === 3);
+    await sleep(healthyAfterMs + 100);
+    await internals.worker!.terminate();
+    assert.deepEqual(delays, [40, 80, 160, 40]);
+  } finally {
+    await checkpointer.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an in-memory database has no WAL and gets no thread', () => {
   const db = openDatabase(':memory:');
   assert.equal(WalCheckpointer.start(db, 'full', pino({ level: 'silent' })), undefined);
