@@ -11,6 +11,7 @@
 // SQLite's automatic checkpoint stays on as a fallback at a larger mark, for a thread that has stopped;
 // a stopped thread is started again after a delay that doubles while it keeps stopping.
 import { Worker } from 'node:worker_threads';
+import { threadModule } from '../pipeline/thread-module.js';
 import type { Logger } from '../telemetry/logger.js';
 import { ThreadBusyTime } from '../telemetry/thread-busy.js';
 import type { Db } from './database.js';
@@ -102,9 +103,7 @@ export class WalCheckpointer {
   }
 
   private spawn(): void {
-    // From compiled JavaScript the thread is the .js file next to this one; under tsx, the .ts file.
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const worker = new Worker(new URL(`./wal-checkpointer-thread${ext}`, import.meta.url), {
+    const worker = new Worker(threadModule(import.meta.url, 'wal-checkpointer-thread'), {
       workerData: this.data,
       // It allocates almost nothing: a small heap.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },

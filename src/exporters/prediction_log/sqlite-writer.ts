@@ -5,6 +5,7 @@
 // retention; busy_timeout covers the overlap). A write resolves once its transaction committed, so the
 // queue position moves only after that, as before.
 import { Worker } from 'node:worker_threads';
+import { threadModule } from '../../pipeline/thread-module.js';
 import type { ConsumerRecord } from '../../pipeline/records.js';
 import type { Refusal } from './row.js';
 import type { IdIndexOptions, IdIndexStats } from './sqlite-ids/id-index.js';
@@ -75,13 +76,11 @@ export class SqliteWriterThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    // From compiled JavaScript the thread is the .js file next to this one; under tsx, the .ts file (a
-    // worker inherits the parent's --import loader).
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const worker = new Worker(new URL(`./sqlite-writer-thread${ext}`, import.meta.url), {
+    const worker = new Worker(threadModule(import.meta.url, 'sqlite-writer-thread'), {
       workerData: { path: this.path, table: this.table, idIndex: this.idIndex },
       // Its garbage is one batch at a time: a small young generation keeps the thread's heap small (peak
-      // RSS at 10k spans/s 178–204 MiB against 206–216 without; 4 MiB cost ~5% of a core more).
+      // RSS at 10k spans/s 178–204 MiB against 206–216 without; 4 MiB cost ~5% of a core more). V8 applies
+      // it only once the agent's --max-semi-space-size is released (heap-tuning.ts).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     worker.unref();
