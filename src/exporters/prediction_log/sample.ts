@@ -3,13 +3,7 @@
 // another replica or after a restart, are kept exactly when the prediction was. Metrics are not sampled:
 // processors read the queue through a cursor of their own.
 import { predictionIdOf, type ConsumerRecord } from '../../pipeline/records.js';
-
-/** FNV-1a over the id's UTF-16 code units, as an unsigned 32-bit integer. */
-export function fnv1a32(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+import { stringHash } from '../../pipeline/string-hash.js';
 
 /**
  * The id's place in [0, 2^32): FNV-1a, then MurmurHash3's finalizer, without which ids that differ only
@@ -17,13 +11,7 @@ export function fnv1a32(id: string): number {
  * instead of ~2,000 of 20,000 numeric ids at 0.1).
  */
 export function idHash(id: string): number {
-  let h = fnv1a32(id);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return stringHash(id) >>> 0;
 }
 
 /** The records of a batch whose prediction is in the sample; undefined when every record is kept. */

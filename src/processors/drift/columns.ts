@@ -2,6 +2,7 @@
 // feature names (ml.feature.<name>), plus two from the prediction itself: `prediction` (the predicted
 // class, categorical) and `confidence` (numerical). A feature attribute of the same name wins.
 import type { Prediction } from '../../pipeline/records.js';
+import { fnv1a32 } from '../../pipeline/string-hash.js';
 import type { ColumnType, FeatureSummary, NumericBinSpec } from '../../stats/drift.js';
 
 export const PREDICTION_COLUMN = 'prediction';
@@ -58,10 +59,8 @@ const fingerprints = new WeakMap<ReferenceSet, string>();
 export function referenceFingerprint(r: ReferenceSet): string {
   let f = fingerprints.get(r);
   if (f !== undefined) return f;
-  let h = 0x811c9dc5;
   const text = JSON.stringify(r.columns.map((c) => [c.name, c.type, c.spec?.edges ?? null, c.spec?.coarse ?? null]));
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  f = `${r.columns.length}:${text.length}:${h.toString(16)}`;
+  f = `${r.columns.length}:${text.length}:${fnv1a32(text).toString(16)}`;
   fingerprints.set(r, f);
   return f;
 }
