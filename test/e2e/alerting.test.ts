@@ -33,6 +33,7 @@ import { agentEnv } from '../unit/exporters/agent-env.js';
 import { MODEL, Traffic, WRONG_SHARE, writeReference } from './scenario.js';
 import { agentConfig, alertmanagerConfig, prometheusConfig, shippedSeverities, writeShortenedRules } from './stack-config.js';
 import { receiversOf, startWebhookRecorder, type WebhookRecorder } from './webhook.js';
+import { assertNoVariableLeft } from '../helpers/grafana-vars.js';
 
 const BASELINE_ACCURACY = 0.9;
 const WINDOW = 100;
@@ -160,7 +161,7 @@ function substitute(expr: string): string {
     .replace(/\$\{?__rate_interval\}?/g, '20s')
     .replace(/\$\{?__interval\}?/g, '1s')
     .replace(/\$\{?__range\}?/g, '5m');
-  assert.doesNotMatch(out, /\$/, `unsubstituted variable in ${out}`);
+  assertNoVariableLeft(out);
   return out;
 }
 
